@@ -1,0 +1,179 @@
+"""Set-based database paths for millions of numbers, one implementation per backend.
+
+Per-row ORM inserts cannot load a 5,000,000-number list in seconds; these functions stream rows
+straight to the driver (``executemany`` on SQLite, ``COPY`` on PostgreSQL) and let the database
+compute differences with joins. They run inside the caller's transaction and never commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+EntryRow = tuple[str, date | None]
+BATCH = 5_000
+
+
+def _batches(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(rows)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _driver_cursor(session: Session) -> Any:
+    return session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+
+
+def insert_entries(
+    session: Session, list_id: int, version_id: int, rows: Iterable[EntryRow]
+) -> int:
+    """Insert ``rows`` into ``list_entry``, skipping numbers already there; return how many went in."""
+    if _dialect(session) == "sqlite":
+        cursor = _driver_cursor(session)
+        cursor.executemany(
+            "INSERT OR IGNORE INTO list_entry (list_id, e164, registered_at, version_id) "
+            "VALUES (?, ?, ?, ?)",
+            (
+                (list_id, e164, None if day is None else day.isoformat(), version_id)
+                for e164, day in rows
+            ),
+        )
+        inserted = int(cursor.rowcount)
+        cursor.close()
+        return inserted
+    return _insert_entries_postgresql(session, list_id, version_id, rows)
+
+
+def _insert_entries_postgresql(
+    session: Session, list_id: int, version_id: int, rows: Iterable[EntryRow]
+) -> int:
+    session.execute(
+        text("CREATE TEMPORARY TABLE IF NOT EXISTS entry_copy (e164 text, registered_at date)")
+    )
+    session.execute(text("TRUNCATE entry_copy"))
+    cursor = _driver_cursor(session)
+    with cursor.copy("COPY entry_copy (e164, registered_at) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    cursor.close()
+    result = session.execute(
+        text(
+            "INSERT INTO list_entry (list_id, e164, registered_at, version_id) "
+            "SELECT DISTINCT ON (e164) :list_id, e164, registered_at, :version_id "
+            "FROM entry_copy ORDER BY e164 ON CONFLICT DO NOTHING"
+        ),
+        {"list_id": list_id, "version_id": version_id},
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def replace_entries(
+    session: Session, list_id: int, version_id: int, rows: Iterable[EntryRow]
+) -> tuple[int, int, int, int]:
+    """Make the list hold exactly ``rows``; return (added, removed, unchanged, distinct rows).
+
+    The new content is staged in a temporary table and merged with three set-based statements,
+    so the old version stays whole until the caller commits.
+    """
+    session.execute(text("DROP TABLE IF EXISTS entry_stage"))
+    session.execute(
+        text("CREATE TEMPORARY TABLE entry_stage (e164 VARCHAR(16) PRIMARY KEY, registered_at DATE)")
+    )
+    if _dialect(session) == "sqlite":
+        cursor = _driver_cursor(session)
+        cursor.executemany(
+            "INSERT OR IGNORE INTO entry_stage (e164, registered_at) VALUES (?, ?)",
+            ((e164, None if day is None else day.isoformat()) for e164, day in rows),
+        )
+        cursor.close()
+    else:
+        session.execute(
+            text("CREATE TEMPORARY TABLE IF NOT EXISTS entry_copy (e164 text, registered_at date)")
+        )
+        session.execute(text("TRUNCATE entry_copy"))
+        cursor = _driver_cursor(session)
+        with cursor.copy("COPY entry_copy (e164, registered_at) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.close()
+        session.execute(
+            text(
+                "INSERT INTO entry_stage SELECT DISTINCT ON (e164) e164, registered_at "
+                "FROM entry_copy ORDER BY e164"
+            )
+        )
+    params = {"list_id": list_id, "version_id": version_id}
+    distinct = int(session.execute(text("SELECT count(*) FROM entry_stage")).scalar_one())
+    removed = session.execute(
+        text(
+            "DELETE FROM list_entry WHERE list_id = :list_id AND NOT EXISTS "
+            "(SELECT 1 FROM entry_stage s WHERE s.e164 = list_entry.e164)"
+        ),
+        params,
+    ).rowcount  # type: ignore[attr-defined]
+    added = session.execute(
+        text(
+            "INSERT INTO list_entry (list_id, e164, registered_at, version_id) "
+            "SELECT :list_id, s.e164, s.registered_at, :version_id FROM entry_stage s "
+            "WHERE NOT EXISTS (SELECT 1 FROM list_entry e "
+            "WHERE e.list_id = :list_id AND e.e164 = s.e164)"
+        ),
+        params,
+    ).rowcount  # type: ignore[attr-defined]
+    # A newer file may carry a registration date the old one lacked or corrected.
+    session.execute(
+        text(
+            "UPDATE list_entry SET registered_at = s.registered_at FROM entry_stage s "
+            "WHERE list_entry.list_id = :list_id AND list_entry.e164 = s.e164 "
+            "AND s.registered_at IS NOT NULL "
+            "AND (list_entry.registered_at IS NULL OR list_entry.registered_at <> s.registered_at)"
+        ),
+        params,
+    )
+    session.execute(text("DROP TABLE entry_stage"))
+    return int(added), int(removed), distinct - int(added), distinct
+
+
+def delete_entries(session: Session, list_id: int, numbers: Iterable[str]) -> int:
+    """Remove ``numbers`` from the list; return how many were there."""
+    removed = 0
+    for batch in _batches(numbers, BATCH):
+        result = session.execute(
+            text("DELETE FROM list_entry WHERE list_id = :list_id AND e164 = :e164"),
+            [{"list_id": list_id, "e164": e164} for e164 in batch],
+        )
+        removed += int(result.rowcount)  # type: ignore[attr-defined]
+    return removed
+
+
+def find_listed(
+    session: Session, numbers: Sequence[str], list_ids: Sequence[int]
+) -> dict[str, list[tuple[int, int, date | None]]]:
+    """Which of ``numbers`` are on the lists: e164 -> [(list_id, version_id, registered_at)]."""
+    found: dict[str, list[tuple[int, int, date | None]]] = {}
+    if not numbers or not list_ids:
+        return found
+    id_list = ",".join(str(int(i)) for i in list_ids)
+    for batch in _batches(numbers, BATCH):
+        marks = ",".join(f":n{i}" for i in range(len(batch)))
+        rows = session.execute(
+            text(
+                "SELECT e164, list_id, version_id, registered_at FROM list_entry "
+                f"WHERE list_id IN ({id_list}) AND e164 IN ({marks})"
+            ),
+            {f"n{i}": e164 for i, e164 in enumerate(batch)},
+        )
+        for e164, list_id, version_id, registered_at in rows:
+            if isinstance(registered_at, str):
+                registered_at = date.fromisoformat(registered_at)
+            found.setdefault(e164, []).append((list_id, version_id, registered_at))
+    return found

@@ -1,0 +1,220 @@
+"""Screen a prospect file against opposition lists and the company's opt-outs.
+
+Every input row lands in exactly one output: callable, blocked (which list, which version, the
+entry's source) or rejected (the normalisation reason code). The file is streamed in chunks;
+each chunk's numbers are looked up in the database with set-based queries, so memory stays flat
+whatever the file's or the list's size. Every run is recorded in the audit log (F1, U7).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from suppression import audit, bulk
+from suppression.lists import ListStatus, select_lists
+from suppression.optouts import find_optouts
+from suppression.phone import Rejection, normalize, to_e164
+from suppression.tabular import SafeCsvWriter, find_phone_column, open_table
+
+CHUNK_ROWS = 20_000
+ADDED_COLUMNS = ("e164", "status", "reason")
+OUTPUTS = ("callable", "blocked", "rejected")
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    path: str
+    rows: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class ScreeningResult:
+    run_id: int
+    input: str
+    input_sha256: str
+    input_rows: int
+    callable: int
+    blocked: int
+    rejected: int
+    outputs: dict[str, OutputFile]
+    lists: list[ListStatus]
+    allow_stale: bool
+    region: str
+    column: str
+    blocked_by_list: dict[str, int] = field(default_factory=dict)
+    rejected_by_reason: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def conserved(self) -> bool:
+        return self.input_rows == self.callable + self.blocked + self.rejected
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "input": self.input,
+            "input_sha256": self.input_sha256,
+            "input_rows": self.input_rows,
+            "callable": self.callable,
+            "blocked": self.blocked,
+            "rejected": self.rejected,
+            "outputs": {name: vars(out) for name, out in self.outputs.items()},
+            "lists": [status.as_dict() for status in self.lists],
+            "allow_stale": self.allow_stale,
+            "region": self.region,
+            "column": self.column,
+            "blocked_by_list": self.blocked_by_list,
+            "rejected_by_reason": self.rejected_by_reason,
+        }
+
+
+def default_output(path: Path, kind: str) -> Path:
+    return path.with_name(f"{path.stem}.{kind}.csv")
+
+
+def screen_file(
+    session: Session,
+    path: str | Path,
+    *,
+    column: str | None = None,
+    region: str = "FR",
+    output: str | Path | None = None,
+    blocked: str | Path | None = None,
+    rejected: str | Path | None = None,
+    lists: Sequence[str] | None = None,
+    allow_stale: bool = False,
+    encoding: str | None = None,
+    now: datetime,
+    progress: Callable[[float], None] | None = None,
+) -> ScreeningResult:
+    """Screen ``path``; write the three outputs (defaults next to the input) and record the run."""
+    source = Path(path)
+    chosen = select_lists(session, lists, now=now, allow_stale=allow_stale)
+    names = {status.list_id: status.name for status in chosen}
+    targets = {
+        "callable": Path(output) if output else default_output(source, "callable"),
+        "blocked": Path(blocked) if blocked else default_output(source, "blocked"),
+        "rejected": Path(rejected) if rejected else default_output(source, "rejected"),
+    }
+    with open_table(source, encoding=encoding) as table:
+        header = list(table.info.header)
+        index = find_phone_column(header, column, file=str(source))
+        out_header = header + list(ADDED_COLUMNS)
+        writers = {kind: SafeCsvWriter(targets[kind], out_header) for kind in OUTPUTS}
+        screen = _ChunkScreen(session, index, len(header), region, names, writers)
+        try:
+            chunk: list[list[str]] = []
+            for _, cells in table:
+                chunk.append(cells)
+                if len(chunk) == CHUNK_ROWS:
+                    screen(chunk)
+                    chunk = []
+                    if progress is not None:
+                        progress(table.progress())
+            screen(chunk)
+        except BaseException:
+            # No output that looks complete may be left behind by a failed run.
+            for writer in writers.values():
+                writer.discard()
+            raise
+        hashes = {kind: writer.close() for kind, writer in writers.items()}
+        counts, by_list, by_reason = screen.counts, screen.by_list, screen.by_reason
+        if progress is not None:
+            progress(1.0)
+        info = table.info
+    outputs = {
+        kind: OutputFile(str(targets[kind]), counts[kind], hashes[kind]) for kind in OUTPUTS
+    }
+    payload = {
+        "input": str(source),
+        "input_sha256": info.sha256,
+        "encoding": info.encoding,
+        "input_rows": sum(counts.values()),
+        "counts": {kind: counts[kind] for kind in OUTPUTS},
+        "outputs": {kind: vars(out) for kind, out in outputs.items()},
+        "lists": [status.as_dict() for status in chosen],
+        "flags": {"allow_stale": allow_stale, "region": region, "column": header[index],
+                  "lists": list(lists) if lists is not None else None},
+    }
+    run = audit.record(session, "screening", payload, at=now)
+    return ScreeningResult(
+        run_id=run.id,
+        input=str(source),
+        input_sha256=info.sha256,
+        input_rows=sum(counts.values()),
+        callable=counts["callable"],
+        blocked=counts["blocked"],
+        rejected=counts["rejected"],
+        outputs=outputs,
+        lists=chosen,
+        allow_stale=allow_stale,
+        region=region,
+        column=header[index],
+        blocked_by_list=dict(by_list),
+        rejected_by_reason=dict(by_reason),
+    )
+
+
+class _ChunkScreen:
+    """Screens chunks of rows and writes each row to its output, counting as it goes."""
+
+    def __init__(
+        self,
+        session: Session,
+        index: int,
+        width: int,
+        region: str,
+        names: dict[int, str],
+        writers: dict[str, SafeCsvWriter],
+    ) -> None:
+        self.session, self.index, self.width, self.region = session, index, width, region
+        self.names, self.writers = names, writers
+        self.counts: Counter[str] = Counter()
+        self.by_list: Counter[str] = Counter()
+        self.by_reason: Counter[str] = Counter()
+
+    def _write(self, kind: str, cells: list[str], e164: str, reason: str) -> None:
+        # Cells beyond the header's width (ragged rows) stay after the added columns.
+        width = self.width
+        self.counts[kind] += 1
+        self.writers[kind].write([*cells[:width], e164, kind, reason, *cells[width:]])
+
+    def __call__(self, chunk: list[list[str]]) -> None:
+        if not chunk:
+            return
+        index, region = self.index, self.region
+        raws = [cells[index] if index < len(cells) else "" for cells in chunk]
+        numbers = [to_e164(raw, region) for raw in raws]
+        unique = list({n for n in numbers if n is not None})
+        listed = bulk.find_listed(self.session, unique, list(self.names))
+        opted = find_optouts(self.session, unique)
+        for cells, raw, e164 in zip(chunk, raws, numbers, strict=True):
+            if e164 is None:
+                result = normalize(raw, region)
+                reason = result.reason if isinstance(result, Rejection) else "invalid_number"
+                self.by_reason[reason] += 1
+                self._write("rejected", cells, "", reason)
+                continue
+            reasons = []
+            optout = opted.get(e164)
+            if optout is not None:
+                self.by_list["optout"] += 1
+                since = optout.since.date().isoformat()
+                reasons.append(f"optout (since {since}, source {optout.source})")
+            for list_id, version_id, registered_at in listed.get(e164, ()):
+                self.by_list[self.names[list_id]] += 1
+                text = f"list {self.names[list_id]} (entry added by version {version_id}"
+                if registered_at is not None:
+                    text += f", registered {registered_at.isoformat()}"
+                reasons.append(text + ")")
+            if reasons:
+                self._write("blocked", cells, e164, "; ".join(reasons))
+            else:
+                self._write("callable", cells, e164, "")

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from suppression.audit import GENESIS_HASH, list_records, record, verify_chain
+from tests.conftest import NOW
+
+
+def fill(session: Session, count: int) -> None:
+    for index in range(count):
+        record(session, "test", {"index": index, "text": "é<'\";--"}, at=NOW + timedelta(seconds=index))
+    session.commit()
+
+
+def test_records_chain_from_the_genesis_hash(session: Session) -> None:
+    fill(session, 3)
+    records = list_records(session)
+    assert records[0].prev_hash == GENESIS_HASH
+    assert [r.prev_hash for r in records[1:]] == [r.hash for r in records[:-1]]
+    assert records[0].payload == {"index": 0, "text": "é<'\";--"}
+    assert verify_chain(session).ok and verify_chain(session).records == 3
+
+
+def test_an_edited_record_is_found(session: Session) -> None:
+    fill(session, 4)
+    session.execute(text("UPDATE audit_record SET payload = '{\"index\": 9}' WHERE id = 3"))
+    check = verify_chain(session)
+    assert (check.ok, check.first_bad_id, check.problem) == (False, 3, "its content was edited")
+
+
+def test_a_deleted_record_is_found(session: Session) -> None:
+    fill(session, 4)
+    session.execute(text("DELETE FROM audit_record WHERE id = 2"))
+    check = verify_chain(session)
+    assert (check.first_bad_id, check.problem) == (3, "a record before it was deleted or reordered")
+
+
+def test_limit_returns_the_latest_in_order(session: Session) -> None:
+    fill(session, 5)
+    assert [r.payload["index"] for r in list_records(session, limit=2)] == [3, 4]
+    assert list_records(session, kind="other") == []

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from campaign.cli import cli
+from tests.conftest import write
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+def run(db_url: str, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--db", db_url, *args], catch_exceptions=False)
+
+
+def test_quick_start_screens_the_examples(db_url: str, tmp_path: Path) -> None:
+    imported = run(db_url, "lists", "import", str(EXAMPLES / "opposition.txt"), "--list", "bloctel", "--json")
+    assert imported.exit_code == 0, imported.output
+    assert json.loads(imported.stdout)["entries"] == 2000
+    screened = run(
+        db_url, "screen", str(EXAMPLES / "prospects.csv"), "--json",
+        "-o", str(tmp_path / "c.csv"), "--blocked", str(tmp_path / "b.csv"), "--rejected", str(tmp_path / "r.csv"),
+    )
+    assert screened.exit_code == 0, screened.output
+    document = json.loads(screened.stdout)
+    assert document["input_rows"] == document["callable"] + document["blocked"] + document["rejected"] == 300
+    audit = json.loads(run(db_url, "audit", "--json").stdout)
+    assert [r["kind"] for r in audit] == ["list_import", "screening"]
+    assert audit[1]["id"] == document["run_id"]
+
+
+def test_importing_the_same_file_twice_says_so(db_url: str) -> None:
+    run(db_url, "lists", "import", str(EXAMPLES / "opposition.txt"), "--list", "bloctel")
+    again = run(db_url, "lists", "import", str(EXAMPLES / "opposition.txt"), "--list", "bloctel")
+    assert again.exit_code == 0
+    assert "is already the current version of list 'bloctel'" in again.stderr
+
+
+def test_lists_show_reports_freshness(db_url: str) -> None:
+    run(db_url, "lists", "import", str(EXAMPLES / "opposition.txt"), "--list", "bloctel")
+    shown = run(db_url, "lists", "show", "--json")
+    [status] = json.loads(shown.stdout)
+    assert (status["name"], status["entries"], status["fresh"], status["max_age_days"]) == ("bloctel", 2000, True, 30)
+    assert "bloctel" in run(db_url, "lists", "show").stdout
+
+
+def test_optout_add_remove_and_screen(db_url: str, tmp_path: Path) -> None:
+    run(db_url, "lists", "import", str(write(tmp_path / "l.txt", "0145678901\n")), "--list", "bloctel")
+    added = run(db_url, "optout", "add", "06 12 34 56 78", "--reason", "asked", "--json")
+    assert json.loads(added.stdout)["numbers"] == ["+33612345678"]
+    prospects = write(tmp_path / "p.csv", "tel\n0612345678\n")
+    first = json.loads(run(db_url, "screen", str(prospects), "--json").stdout)
+    assert first["blocked"] == 1
+    removed = run(db_url, "optout", "remove", "+33612345678", "--reason", "added by mistake")
+    assert removed.exit_code == 0
+    second = json.loads(run(db_url, "screen", str(prospects), "--json").stdout)
+    assert second["callable"] == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["screen", "missing.csv"], "Error: "),
+        (["screen", "{empty}"], "Error: "),
+        (["lists", "import", "{garbage}", "--list", "x"], "Error: "),
+        (["screen", "{nocolumn}"], "Error: no phone number column"),
+    ],
+)
+def test_bad_input_is_one_error_line_and_exit_1(db_url: str, tmp_path: Path, args: list[str], expected: str) -> None:
+    files = {
+        "{empty}": write(tmp_path / "empty.csv", ""),
+        "{garbage}": write(tmp_path / "garbage.txt", "hello\nworld\n"),
+        "{nocolumn}": write(tmp_path / "nocol.csv", "Nom;Ville\nDupont;Lyon\n"),
+    }
+    args = [str(files.get(a, a)) for a in args]
+    run(db_url, "lists", "import", str(EXAMPLES / "opposition.txt"), "--list", "bloctel")
+    result = run(db_url, *args)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(expected)
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+
+
+def test_screen_without_any_list_fails_closed(db_url: str, tmp_path: Path) -> None:
+    result = run(db_url, "screen", str(write(tmp_path / "p.csv", "tel\n0612345678\n")))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: no opposition list has been imported, so nothing can be screened. "
+        "Import one first: campaign lists import FILE --list NAME\n"
+    )
+
+
+def test_usage_error_exits_2(db_url: str) -> None:
+    result = run(db_url, "lists", "import", "x.txt")
+    assert result.exit_code == 2
+    assert "Missing option '--list'" in result.stderr
+
+
+def test_audit_verify_detects_an_edit(db_url: str) -> None:
+    run(db_url, "lists", "import", str(EXAMPLES / "opposition.txt"), "--list", "bloctel")
+    run(db_url, "optout", "add", "0612345678", "--reason", "asked")
+    assert run(db_url, "audit", "verify").exit_code == 0
+    from sqlalchemy import create_engine, text
+
+    with create_engine(db_url).begin() as connection:
+        connection.execute(text("UPDATE audit_record SET payload = '{}' WHERE id = 1"))
+    result = run(db_url, "audit", "verify")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: audit record 1 does not match the chain: its content was edited\n"
+
+
+def test_version_and_help() -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--version"]).output.startswith("campaign, version ")
+    assert "Quick start" in runner.invoke(cli, ["-h"]).output

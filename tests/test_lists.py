@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from suppression.errors import ListFileError, StaleListError, UnknownListError
+from suppression.lists import import_list, list_statuses, select_lists
+from suppression.models import AuditRecord, ListEntry
+from tests.conftest import NOW, write
+
+
+def entries(session: Session) -> dict[str, date | None]:
+    return {e.e164: e.registered_at for e in session.scalars(select(ListEntry))}
+
+
+def test_full_import_stores_e164_with_dates_and_counts(session: Session, tmp_path: Path) -> None:
+    path = write(tmp_path / "bloctel.txt", "Telephone;Date\n0612345678;01/03/2024\n0145678901;2024-03-02\n0612345678\nxyz\n")
+    result = import_list(session, path, list_name="bloctel", now=NOW)
+    assert (result.format, result.region, result.added, result.duplicates) == ("national", "FR", 2, 1)
+    assert result.rejected == 1 and result.entries == 2
+    assert entries(session) == {"+33612345678": date(2024, 3, 1), "+33145678901": date(2024, 3, 2)}
+
+
+def test_full_reimport_replaces_content_and_reports_the_difference(session: Session, tmp_path: Path) -> None:
+    first = write(tmp_path / "v1.txt", "0612345678\n0145678901\n")
+    second = write(tmp_path / "v2.txt", "0145678901\n0756345678\n0698765432\n")
+    import_list(session, first, list_name="bloctel", now=NOW)
+    result = import_list(session, second, list_name="bloctel", now=NOW + timedelta(days=1))
+    assert (result.added, result.removed, result.unchanged, result.entries) == (2, 1, 1, 3)
+    assert set(entries(session)) == {"+33145678901", "+33756345678", "+33698765432"}
+
+
+def test_same_file_twice_changes_nothing_and_says_so(session: Session, tmp_path: Path) -> None:
+    path = write(tmp_path / "v1.txt", "0612345678\n")
+    first = import_list(session, path, list_name="bloctel", now=NOW)
+    again = import_list(session, path, list_name="bloctel", now=NOW + timedelta(days=3))
+    assert again.already_imported and again.version_id == first.version_id
+    [status] = list_statuses(session, now=NOW + timedelta(days=3))
+    assert status.age_days == pytest.approx(3)
+    assert len(session.scalars(select(AuditRecord)).all()) == 1
+
+
+def test_delta_adds_and_removes(session: Session, tmp_path: Path) -> None:
+    import_list(session, write(tmp_path / "full.txt", "0612345678\n0145678901\n"), list_name="l", now=NOW)
+    delta = write(tmp_path / "delta.csv", "INDICATOR,NUMBER\nADD,0756345678\nDEL,0612345678\nDEL,0600000001\n")
+    result = import_list(session, delta, list_name="l", mode="delta", now=NOW)
+    assert (result.added, result.removed, result.entries) == (1, 1, 2)
+    assert set(entries(session)) == {"+33145678901", "+33756345678"}
+
+
+def test_delta_needs_a_full_import_first(session: Session, tmp_path: Path) -> None:
+    delta = write(tmp_path / "delta.csv", "ADD,0756345678\n")
+    with pytest.raises(ListFileError, match="no full import yet"):
+        import_list(session, delta, list_name="l", mode="delta", now=NOW)
+
+
+def test_a_failed_import_leaves_the_previous_version_whole(db_url: str, tmp_path: Path) -> None:
+    from campaign.database import make_engine, make_sessionmaker
+
+    maker = make_sessionmaker(make_engine(db_url))
+    with maker.begin() as session:
+        import_list(session, write(tmp_path / "v1.txt", "0612345678\n0145678901\n"), list_name="l", now=NOW)
+    garbage = write(tmp_path / "v2.txt", "0612345678\n" + "not a number\n" * 5)
+    # The file's only good line is fine, but an unknown region makes every number unusable.
+    with pytest.raises(ListFileError), maker.begin() as session:
+        import_list(session, garbage, list_name="l", region="ZZ", now=NOW)
+    with maker() as session:
+        assert set(entries(session)) == {"+33612345678", "+33145678901"}
+        [status] = list_statuses(session, now=NOW)
+        assert status.entries == 2 and status.version_id == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt", "region", "expected"),
+    [
+        ("+33612345678\n+12015550123\n", "e164", None, {"+33612345678", "+12015550123"}),
+        ("2015550123\n201,5550124\n", "us-dnc", None, {"+12015550123", "+12015550124"}),
+        ("0207 3787244\r\n01635 506160\r\n", "uk-tps", None, {"+442073787244", "+441635506160"}),
+        ("nom;tel\nDupont;06 12 34 56 78\n", "csv", None, {"+33612345678"}),
+    ],
+)
+def test_each_format_lands_as_e164(
+    session: Session, tmp_path: Path, text: str, fmt: str, region: str | None, expected: set[str]
+) -> None:
+    path = write(tmp_path / "list.txt", text)
+    result = import_list(session, path, list_name="l", format=fmt, region=region, now=NOW)
+    assert result.format == fmt
+    assert set(entries(session)) == expected
+
+
+def test_select_lists_fails_closed(session: Session, tmp_path: Path) -> None:
+    with pytest.raises(UnknownListError, match="no opposition list has been imported"):
+        select_lists(session, None, now=NOW)
+    import_list(session, write(tmp_path / "v1.txt", "0612345678\n"), list_name="bloctel", now=NOW)
+    with pytest.raises(UnknownListError, match="unknown list 'tps' \\(known lists: bloctel\\)"):
+        select_lists(session, ["tps"], now=NOW)
+    later = NOW + timedelta(days=31)
+    with pytest.raises(StaleListError, match="last imported 31 days ago, more than its maximum age of 30"):
+        select_lists(session, None, now=later)
+    assert [s.name for s in select_lists(session, None, now=later, allow_stale=True)] == ["bloctel"]
+
+
+def test_max_age_is_per_list_and_remembered(session: Session, tmp_path: Path) -> None:
+    import_list(session, write(tmp_path / "a.txt", "+12015550123\n"), list_name="us", max_age_days=31, now=NOW)
+    import_list(session, write(tmp_path / "b.txt", "+12015550124\n"), list_name="us", now=NOW)
+    [status] = list_statuses(session, now=NOW + timedelta(days=31))
+    assert status.max_age_days == 31 and status.fresh

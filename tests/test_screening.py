@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import csv
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from suppression.audit import list_records
+from suppression.errors import ColumnNotFoundError, StaleListError
+from suppression.lists import import_list
+from suppression.optouts import add_optouts
+from suppression.screening import screen_file
+from tests.conftest import NOW, write
+
+PROSPECTS = (
+    "Nom;Prénom;Téléphone\n"
+    "Dupont;Jean;06 12 34 56 78\n"  # on the list
+    "Martin;Léa;+33 (0)7 56 34 56 78\n"  # opted out
+    "Petit;Zoé;612345670\n"  # callable, Excel ate the zero
+    "Roux;Inès;N/A\n"  # rejected
+    "Blanc;Éric;=HYPERLINK(\"x\")\n"  # rejected, and neutralised on output
+)
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle, delimiter=";"))
+
+
+@pytest.fixture
+def ready(session: Session, tmp_path: Path) -> Path:
+    import_list(session, write(tmp_path / "bloctel.txt", "0612345678;01/03/2024\n0145678901\n"), list_name="bloctel", now=NOW)
+    add_optouts(session, ["07 56 34 56 78"], reason="asked", source="call", now=NOW)
+    return write(tmp_path / "prospects.csv", PROSPECTS, "cp1252")
+
+
+def test_every_row_lands_in_exactly_one_output(session: Session, ready: Path) -> None:
+    result = screen_file(session, ready, now=NOW)
+    assert (result.input_rows, result.callable, result.blocked, result.rejected) == (5, 1, 2, 2)
+    assert result.conserved
+    callable_rows = read_rows(Path(result.outputs["callable"].path))
+    assert callable_rows[0] == ["Nom", "Prénom", "Téléphone", "e164", "status", "reason"]
+    assert callable_rows[1] == ["Petit", "Zoé", "612345670", "'+33612345670", "callable", ""]
+    blocked = {row[0]: row[5] for row in read_rows(Path(result.outputs["blocked"].path))[1:]}
+    assert blocked["Dupont"] == "list bloctel (entry added by version 1, registered 2024-03-01)"
+    assert blocked["Martin"].startswith("optout (since 2026-11-23, source call)")
+    rejected = {row[0]: (row[2], row[5]) for row in read_rows(Path(result.outputs["rejected"].path))[1:]}
+    assert rejected == {"Roux": ("N/A", "not_a_number"), "Blanc": ("'=HYPERLINK(\"x\")", "not_a_number")}
+
+
+def test_outputs_default_next_to_the_input_and_can_be_named(session: Session, ready: Path, tmp_path: Path) -> None:
+    result = screen_file(session, ready, now=NOW, output=tmp_path / "today.csv")
+    assert result.outputs["callable"].path == str(tmp_path / "today.csv")
+    assert result.outputs["blocked"].path == str(tmp_path / "prospects.blocked.csv")
+    assert result.outputs["rejected"].path == str(tmp_path / "prospects.rejected.csv")
+
+
+def test_the_run_is_recorded_with_hashes_and_list_versions(session: Session, ready: Path) -> None:
+    result = screen_file(session, ready, now=NOW)
+    [record] = list_records(session, kind="screening")
+    assert record.id == result.run_id
+    assert record.payload["input_sha256"] == result.input_sha256
+    assert record.payload["counts"] == {"callable": 1, "blocked": 2, "rejected": 2}
+    assert record.payload["outputs"]["blocked"]["sha256"] == result.outputs["blocked"].sha256
+    assert [(s["name"], s["version_id"]) for s in record.payload["lists"]] == [("bloctel", 1)]
+    assert record.payload["flags"]["allow_stale"] is False
+
+
+def test_stale_list_refuses_unless_allowed_and_recorded(session: Session, ready: Path) -> None:
+    later = NOW + timedelta(days=40)
+    with pytest.raises(StaleListError):
+        screen_file(session, ready, now=later)
+    result = screen_file(session, ready, now=later, allow_stale=True)
+    assert result.allow_stale
+    assert list_records(session, kind="screening")[-1].payload["flags"]["allow_stale"] is True
+
+
+def test_only_the_named_lists_are_used(session: Session, ready: Path, tmp_path: Path) -> None:
+    import_list(session, write(tmp_path / "other.txt", "0612345670\n"), list_name="other", now=NOW)
+    only_other = screen_file(session, ready, lists=["other"], now=NOW)
+    # The opt-outs always apply; bloctel is not consulted.
+    assert (only_other.callable, only_other.blocked) == (1, 2)
+    assert only_other.blocked_by_list == {"optout": 1, "other": 1}
+
+
+def test_no_number_column_names_the_headers_found(session: Session, ready: Path, tmp_path: Path) -> None:
+    path = write(tmp_path / "x.csv", "Nom;Ville\nDupont;Lyon\n")
+    with pytest.raises(ColumnNotFoundError, match="Nom"):
+        screen_file(session, path, now=NOW)
+
+
+def test_conservation_on_the_shipped_example(session: Session) -> None:
+    examples = Path(__file__).parent.parent / "examples"
+    import_list(session, examples / "opposition.txt", list_name="bloctel", now=NOW)
+    out = Path(session.get_bind().url.database or "").parent
+    result = screen_file(
+        session, examples / "prospects.csv", now=NOW,
+        output=out / "c.csv", blocked=out / "b.csv", rejected=out / "r.csv",
+    )
+    assert result.input_rows == 300 and result.conserved
+    assert result.blocked > 0 and result.rejected > 0 and result.callable > 0
+    written = sum(len(read_rows(out / name)) - 1 for name in ("c.csv", "b.csv", "r.csv"))
+    assert written == 300
