@@ -11,29 +11,154 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
-FIRST_NAMES = (
-    "Jean-Pierre Marie Hélène François Amélie Sébastien Cécile Jérôme Léa Noémie Gaëlle Benoît "
-    "Stéphane Agnès Thérèse Loïc Anaïs Chloé Mathéo Inès Zoé Raphaël Éric Élodie Josée "
-    "Jean Pierre Michel Nathalie Isabelle Sylvie Philippe Christophe Sandrine Laurent Camille "
-    "Julien Nicolas Céline Aurélie Maxime Thomas Manon Lucas Emma Hugo Louise Arthur Jade"
-).split()
-LAST_NAMES = (
-    "Martin Bernard Dubois Thomas Robert Richard Petit Durand Leroy Moreau Simon Laurent "
-    "Lefèvre Michel Garcia David Bertrand Roux Vincent Fournier Morel Girard André Lefebvre "
-    "Mercier Dupont Lambert Bonnet François Martinez Légaré Nguyen Rousseau Blanc Guérin "
-    "Muller Henry Roussel Nicolas Perrin Morin Mathieu Clément Gauthier Dumont Lopez Fontaine "
-    "Chevalier Robin Masson Sanchez Gérard Boyer Denis Lemaire Duval Joly Gautier Roger Roche"
-).split()
-COMPANY_WORDS = (
-    "Bâtiment Boulangerie Menuiserie Plomberie Électricité Transports Conseil Pâtisserie "
-    "Garage Immobilier Jardins Couverture Informatique Restauration Optique Pharmacie"
-).split()
+FIRST_NAMES = [
+    "Jean-Pierre",
+    "Marie",
+    "Hélène",
+    "François",
+    "Amélie",
+    "Sébastien",
+    "Cécile",
+    "Jérôme",
+    "Léa",
+    "Noémie",
+    "Gaëlle",
+    "Benoît",
+    "Stéphane",
+    "Agnès",
+    "Thérèse",
+    "Loïc",
+    "Anaïs",
+    "Chloé",
+    "Mathéo",
+    "Inès",
+    "Zoé",
+    "Raphaël",
+    "Éric",
+    "Élodie",
+    "Josée",
+    "Jean",
+    "Pierre",
+    "Michel",
+    "Nathalie",
+    "Isabelle",
+    "Sylvie",
+    "Philippe",
+    "Christophe",
+    "Sandrine",
+    "Laurent",
+    "Camille",
+    "Julien",
+    "Nicolas",
+    "Céline",
+    "Aurélie",
+    "Maxime",
+    "Thomas",
+    "Manon",
+    "Lucas",
+    "Emma",
+    "Hugo",
+    "Louise",
+    "Arthur",
+    "Jade",
+]
+LAST_NAMES = [
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Thomas",
+    "Robert",
+    "Richard",
+    "Petit",
+    "Durand",
+    "Leroy",
+    "Moreau",
+    "Simon",
+    "Laurent",
+    "Lefèvre",
+    "Michel",
+    "Garcia",
+    "David",
+    "Bertrand",
+    "Roux",
+    "Vincent",
+    "Fournier",
+    "Morel",
+    "Girard",
+    "André",
+    "Lefebvre",
+    "Mercier",
+    "Dupont",
+    "Lambert",
+    "Bonnet",
+    "François",
+    "Martinez",
+    "Légaré",
+    "Nguyen",
+    "Rousseau",
+    "Blanc",
+    "Guérin",
+    "Muller",
+    "Henry",
+    "Roussel",
+    "Nicolas",
+    "Perrin",
+    "Morin",
+    "Mathieu",
+    "Clément",
+    "Gauthier",
+    "Dumont",
+    "Lopez",
+    "Fontaine",
+    "Chevalier",
+    "Robin",
+    "Masson",
+    "Sanchez",
+    "Gérard",
+    "Boyer",
+    "Denis",
+    "Lemaire",
+    "Duval",
+    "Joly",
+    "Gautier",
+    "Roger",
+    "Roche",
+]
+COMPANY_WORDS = [
+    "Bâtiment",
+    "Boulangerie",
+    "Menuiserie",
+    "Plomberie",
+    "Électricité",
+    "Transports",
+    "Conseil",
+    "Pâtisserie",
+    "Garage",
+    "Immobilier",
+    "Jardins",
+    "Couverture",
+    "Informatique",
+    "Restauration",
+    "Optique",
+    "Pharmacie",
+]
 LEGAL_FORMS = ("SARL", "SAS", "SASU", "EURL", "SA", "Ets", "Sté", "")
 TOWNS = (
-    ("75011", "Paris"), ("69003", "Lyon"), ("13008", "Marseille"), ("31000", "Toulouse"),
-    ("33000", "Bordeaux"), ("59000", "Lille"), ("44000", "Nantes"), ("67000", "Strasbourg"),
-    ("35000", "Rennes"), ("06000", "Nice"), ("34000", "Montpellier"), ("21000", "Dijon"),
-    ("97110", "Pointe-à-Pitre"), ("97400", "Saint-Denis"), ("29200", "Brest"),
+    ("75011", "Paris"),
+    ("69003", "Lyon"),
+    ("13008", "Marseille"),
+    ("31000", "Toulouse"),
+    ("33000", "Bordeaux"),
+    ("59000", "Lille"),
+    ("44000", "Nantes"),
+    ("67000", "Strasbourg"),
+    ("35000", "Rennes"),
+    ("06000", "Nice"),
+    ("34000", "Montpellier"),
+    ("21000", "Dijon"),
+    ("97110", "Pointe-à-Pitre"),
+    ("97400", "Saint-Denis"),
+    ("29200", "Brest"),
 )
 # National significant numbers that are valid French numbers (mobile and fixed), avoiding the
 # prefixes that belong to overseas regions (0590, 0594, 0596, 0262, 0269, 0639, 069x, 0508).
@@ -88,8 +213,16 @@ def messy(nsn: str, rng: random.Random) -> str:
     return "/".join(p)
 
 
-INVALID = ("06 12 34", "N/A", "", "inconnu", "00 00 00 00 00", "+999 1234 5678", "0612345678901234",
-           "01 23")
+INVALID = (
+    "06 12 34",
+    "N/A",
+    "",
+    "inconnu",
+    "00 00 00 00 00",
+    "+999 1234 5678",
+    "0612345678901234",
+    "01 23",
+)
 
 
 def prospect_rows(count: int, seed: int, blocked: set[str] | None = None) -> Iterator[list[str]]:
@@ -98,21 +231,35 @@ def prospect_rows(count: int, seed: int, blocked: set[str] | None = None) -> Ite
     for index in range(count):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         postcode, town = rng.choice(TOWNS)
-        company = " ".join(w for w in (rng.choice(LEGAL_FORMS), last, rng.choice(COMPANY_WORDS)) if w)
+        company = " ".join(
+            w for w in (rng.choice(LEGAL_FORMS), last, rng.choice(COMPANY_WORDS)) if w
+        )
         roll = rng.random()
         if roll < 0.04:
             number = rng.choice(INVALID)
         elif roll < 0.07:
             prefix = rng.choice(OVERSEAS)
-            number = "0" + prefix + f" {rng.randrange(100):02d} {rng.randrange(100):02d} {rng.randrange(100):02d}"
+            number = (
+                "0"
+                + prefix
+                + f" {rng.randrange(100):02d} {rng.randrange(100):02d} {rng.randrange(100):02d}"
+            )
         else:
             nsn = french_nsn(rng)
             number = messy(nsn, rng)
             if blocked is not None and rng.random() < 0.15:
                 blocked.add(nsn)
         email = f"{first}.{last}@example.fr".lower().replace(" ", "")
-        yield [str(index + 1), last.upper() if rng.random() < 0.3 else last, first, company,
-               number, email, postcode, town]
+        yield [
+            str(index + 1),
+            last.upper() if rng.random() < 0.3 else last,
+            first,
+            company,
+            number,
+            email,
+            postcode,
+            town,
+        ]
 
 
 PROSPECT_HEADER = ["Réf", "Nom", "Prénom", "Société", "Téléphone", "E-mail", "Code postal", "Ville"]
@@ -126,7 +273,12 @@ def write_prospects(path: Path, count: int, seed: int, blocked: set[str] | None 
 
 
 def write_national_list(
-    path: Path, count: int, seed: int, include: set[str] = frozenset(), *, sort: bool = False  # type: ignore[assignment]
+    path: Path,
+    count: int,
+    seed: int,
+    include: set[str] = frozenset(),
+    *,
+    sort: bool = False,  # type: ignore[assignment]
 ) -> None:
     """A Bloctel-shaped list: ``Telephone;Date`` header, 10-digit national numbers and dates."""
     rng = random.Random(seed)
@@ -139,7 +291,9 @@ def write_national_list(
     with path.open("w", encoding="ascii", newline="") as handle:
         handle.write("Telephone;Date inscription\r\n")
         for nsn in ordered:
-            day = f"{rng.randrange(1, 29):02d}/{rng.randrange(1, 13):02d}/{rng.randrange(2016, 2026)}"
+            day = (
+                f"{rng.randrange(1, 29):02d}/{rng.randrange(1, 13):02d}/{rng.randrange(2016, 2026)}"
+            )
             handle.write(f"0{nsn};{day}\r\n")
 
 

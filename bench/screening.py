@@ -111,14 +111,20 @@ def ensure_inputs(folder: Path, list_size: int, prospects: int, seed: int) -> tu
     return list_path, prospect_path
 
 
-def run(list_size: int, prospects: int, seed: int, data: Path, *, baseline: bool = True) -> dict[str, Any]:
+def run(
+    list_size: int, prospects: int, seed: int, data: Path, *, baseline: bool = True
+) -> dict[str, Any]:
     data.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     list_path, prospect_path = ensure_inputs(data, list_size, prospects, seed)
     generated = time.perf_counter() - started
     with tempfile.TemporaryDirectory() as work:
         db = f"sqlite:///{work}/bench.db"
-        report: dict[str, Any] = {"list_size": list_size, "prospects": prospects, "generate_s": generated}
+        report: dict[str, Any] = {
+            "list_size": list_size,
+            "prospects": prospects,
+            "generate_s": generated,
+        }
         report["import"] = run_stage(IMPORT_STAGE, db, str(list_path))
         report["screen"] = run_stage(SCREEN_STAGE, db, str(prospect_path), work)
         if baseline:
@@ -141,11 +147,25 @@ def run(list_size: int, prospects: int, seed: int, data: Path, *, baseline: bool
 
 def _explained(raw: str) -> bool:
     digits = "".join(ch for ch in raw if ch.isdigit())
-    return "poste" in raw or digits[:4] in {"0590", "0690", "0594", "0694", "0596", "0696", "0262", "0692", "0269", "0639", "0508"}
+    return "poste" in raw or digits[:4] in {
+        "0590",
+        "0690",
+        "0594",
+        "0694",
+        "0596",
+        "0696",
+        "0262",
+        "0692",
+        "0269",
+        "0639",
+        "0508",
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--list-size", type=int, default=5_000_000)
     parser.add_argument("--prospects", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=7)
@@ -153,21 +173,30 @@ def main() -> None:
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    report = run(args.list_size, args.prospects, args.seed, args.data, baseline=not args.no_baseline)
+    report = run(
+        args.list_size, args.prospects, args.seed, args.data, baseline=not args.no_baseline
+    )
     if args.json:
         print(json.dumps(report, indent=2))
         return
-    print(f"inputs: {args.list_size:,}-number list, {args.prospects:,} prospects "
-          f"(generated in {report['generate_s']:.1f} s, cached in {args.data})")
+    print(
+        f"inputs: {args.list_size:,}-number list, {args.prospects:,} prospects "
+        f"(generated in {report['generate_s']:.1f} s, cached in {args.data})"
+    )
     imp, scr = report["import"], report["screen"]
-    print(f"list import      {imp['seconds']:7.2f} s  peak {imp['rss_mb']:6.0f} MB  (target 15 s, 500 MB)")
-    print(f"screening        {scr['seconds']:7.2f} s  peak {scr['rss_mb']:6.0f} MB  (target 10 s, 500 MB)")
+    for label, stage, target in (("list import", imp, 15), ("screening", scr, 10)):
+        print(
+            f"{label:16} {stage['seconds']:7.2f} s  peak {stage['rss_mb']:6.0f} MB"
+            f"  (target {target} s, 500 MB)"
+        )
     if "baseline" in report:
         base, agree = report["baseline"], report["agreement"]
         print(f"pandas baseline  {base['seconds']:7.2f} s  peak {base['rss_mb']:6.0f} MB")
         print(f"speed-up         {report['speedup']:7.1f} x  (target 5x)")
-        print(f"blocked rows     ours {scr['blocked']:,}, baseline {base['blocked']:,}, "
-              f"{agree['differences']} differ, all explained: {agree['explained']}")
+        print(
+            f"blocked rows     ours {scr['blocked']:,}, baseline {base['blocked']:,}, "
+            f"{agree['differences']} differ, all explained: {agree['explained']}"
+        )
 
 
 if __name__ == "__main__":

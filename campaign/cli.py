@@ -116,21 +116,39 @@ def lists_group() -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--list", "list_name", required=True, help="Name of the list (e.g. bloctel).")
 @click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True,
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="auto",
+    show_default=True,
     help="File format; auto recognises each.",
 )
 @click.option(
-    "--mode", type=click.Choice(lists.MODES), default="full", show_default=True,
+    "--mode",
+    type=click.Choice(lists.MODES),
+    default="full",
+    show_default=True,
     help="full replaces the list; delta applies ADD/DEL lines.",
 )
 @click.option("--region", help="Region for national numbers (default by format: FR, US, GB).")
-@click.option("--max-age-days", type=click.IntRange(min=1), help="Max age before screening refuses (default 30).")
+@click.option(
+    "--max-age-days",
+    type=click.IntRange(min=1),
+    help="Max age before screening refuses (default 30).",
+)
 @click.option("--column", help="Number column, for csv files.")
 @json_option
 @click.pass_context
 def lists_import(
-    ctx: click.Context, file: str, list_name: str, fmt: str, mode: str, region: str | None,
-    max_age_days: int | None, column: str | None, as_json: bool,
+    ctx: click.Context,
+    file: str,
+    list_name: str,
+    fmt: str,
+    mode: str,
+    region: str | None,
+    max_age_days: int | None,
+    column: str | None,
+    as_json: bool,
 ) -> None:
     """Import FILE as a new version of a list.
 
@@ -142,15 +160,25 @@ def lists_import(
     """
     with session_for(ctx) as session:
         result = lists.import_list(
-            session, file, list_name=list_name, format=fmt, mode=mode, region=region,
-            max_age_days=max_age_days, column=column, now=now(),
+            session,
+            file,
+            list_name=list_name,
+            format=fmt,
+            mode=mode,
+            region=region,
+            max_age_days=max_age_days,
+            column=column,
+            now=now(),
         )
     if as_json:
         emit_json(result.as_dict())
         return
     if result.already_imported:
-        say(ctx, f"{file} is already the current version of list {list_name!r} "
-                 f"(sha256 {result.sha256[:12]}): nothing changed.")
+        say(
+            ctx,
+            f"{file} is already the current version of list {list_name!r} "
+            f"(sha256 {result.sha256[:12]}): nothing changed.",
+        )
         return
     say(ctx, render("list_import.txt", result=result))
 
@@ -184,7 +212,11 @@ def optout_group() -> None:
 @json_option
 @click.pass_context
 def optout_add(
-    ctx: click.Context, numbers: tuple[str, ...], reason: str, source: str, region: str,
+    ctx: click.Context,
+    numbers: tuple[str, ...],
+    reason: str,
+    source: str,
+    region: str,
     as_json: bool,
 ) -> None:
     """Add NUMBERS to the opt-out list.
@@ -210,14 +242,26 @@ def optout_add(
 @json_option
 @click.pass_context
 def optout_import(
-    ctx: click.Context, file: str, reason: str, source: str, fmt: str, region: str | None,
-    column: str | None, as_json: bool,
+    ctx: click.Context,
+    file: str,
+    reason: str,
+    source: str,
+    fmt: str,
+    region: str | None,
+    column: str | None,
+    as_json: bool,
 ) -> None:
     """Add every number of FILE (any list format) to the opt-out list."""
     with session_for(ctx) as session:
         change = optouts.import_optouts(
-            session, file, reason=reason, source=source, format=fmt, region=region,
-            column=column, now=now(),
+            session,
+            file,
+            reason=reason,
+            source=source,
+            format=fmt,
+            region=region,
+            column=column,
+            now=now(),
         )
     report_change(ctx, change, "added", as_json)
 
@@ -237,12 +281,17 @@ def optout_remove(
     report_change(ctx, change, "removed", as_json)
 
 
-def report_change(ctx: click.Context, change: optouts.OptOutChange, verb: str, as_json: bool) -> None:
+def report_change(
+    ctx: click.Context, change: optouts.OptOutChange, verb: str, as_json: bool
+) -> None:
     if as_json:
         emit_json(change.as_dict())
     else:
-        say(ctx, f"{len(change.changed)} {verb}, {len(change.unchanged)} unchanged, "
-                 f"{len(change.invalid)} invalid")
+        say(
+            ctx,
+            f"{len(change.changed)} {verb}, {len(change.unchanged)} unchanged, "
+            f"{len(change.invalid)} invalid",
+        )
         for raw, reason in change.invalid:
             say(ctx, f"  invalid: {raw!r} ({reason})")
     if change.invalid and not change.changed and not change.unchanged:
@@ -256,18 +305,37 @@ def report_change(ctx: click.Context, change: optouts.OptOutChange, verb: str, a
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--column", help="Column holding the numbers (default: found by its header).")
 @click.option("--region", default="FR", show_default=True, help="Region for national numbers.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Callable rows (default FILE.callable.csv).")
-@click.option("--blocked", type=click.Path(dir_okay=False), help="Blocked rows (default FILE.blocked.csv).")
-@click.option("--rejected", type=click.Path(dir_okay=False), help="Unusable rows (default FILE.rejected.csv).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Callable rows (default FILE.callable.csv).",
+)
+@click.option(
+    "--blocked", type=click.Path(dir_okay=False), help="Blocked rows (default FILE.blocked.csv)."
+)
+@click.option(
+    "--rejected", type=click.Path(dir_okay=False), help="Unusable rows (default FILE.rejected.csv)."
+)
 @click.option("--lists", "list_names", help="Comma-separated list names (default: all lists).")
-@click.option("--allow-stale", is_flag=True, help="Screen even with a list past its max age (recorded).")
+@click.option(
+    "--allow-stale", is_flag=True, help="Screen even with a list past its max age (recorded)."
+)
 @click.option("--encoding", help="Force the input encoding (e.g. cp1252).")
 @json_option
 @click.pass_context
 def screen(
-    ctx: click.Context, file: str, column: str | None, region: str, output: str | None,
-    blocked: str | None, rejected: str | None, list_names: str | None, allow_stale: bool,
-    encoding: str | None, as_json: bool,
+    ctx: click.Context,
+    file: str,
+    column: str | None,
+    region: str,
+    output: str | None,
+    blocked: str | None,
+    rejected: str | None,
+    list_names: str | None,
+    allow_stale: bool,
+    encoding: str | None,
+    as_json: bool,
 ) -> None:
     """Screen a prospect FILE against the opposition lists and the opt-outs.
 
@@ -283,9 +351,18 @@ def screen(
     names = [n.strip() for n in list_names.split(",") if n.strip()] if list_names else None
     with session_for(ctx) as session, progress_bar(ctx) as progress:
         result = screening.screen_file(
-            session, file, column=column, region=region, output=output, blocked=blocked,
-            rejected=rejected, lists=names, allow_stale=allow_stale, encoding=encoding,
-            now=now(), progress=progress,
+            session,
+            file,
+            column=column,
+            region=region,
+            output=output,
+            blocked=blocked,
+            rejected=rejected,
+            lists=names,
+            allow_stale=allow_stale,
+            encoding=encoding,
+            now=now(),
+            progress=progress,
         )
     if as_json:
         emit_json(result.as_dict())
@@ -334,7 +411,13 @@ def audit_group(ctx: click.Context, kind: str | None, limit: int | None, as_json
     with session_for(ctx) as session:
         records = audit.list_records(session, kind=kind, limit=limit)
         rows = [
-            {"id": r.id, "at": r.at.isoformat(), "kind": r.kind, "hash": r.hash, "payload": r.payload}
+            {
+                "id": r.id,
+                "at": r.at.isoformat(),
+                "kind": r.kind,
+                "hash": r.hash,
+                "payload": r.payload,
+            }
             for r in records
         ]
     if as_json:

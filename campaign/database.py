@@ -76,8 +76,7 @@ def make_engine(url: str | None = None) -> Engine:
         Base.metadata.create_all(engine)
     except OperationalError as exc:
         raise DatabaseError(
-            f"cannot open the database {parsed.render_as_string(hide_password=True)}: "
-            f"{exc.orig}",
+            f"cannot open the database {parsed.render_as_string(hide_password=True)}: {exc.orig}",
             hint="check the --db URL, that the file is writable or the server reachable",
         ) from exc
     return engine

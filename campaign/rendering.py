@@ -12,7 +12,6 @@ from typing import Any
 import jinja2
 
 
-
 def template_dir() -> Path:
     """``campaign/templates`` in an installed wheel, else ``templates/`` of the checkout."""
     installed = Path(__file__).resolve().parent / "templates"

@@ -1,6 +1,6 @@
 """suppression: phone numbers, opposition lists, opt-outs and screening. Stands alone.
 
-    from suppression import normalize, import_list, screen_file
+from suppression import normalize, import_list, screen_file
 """
 
 from __future__ import annotations

@@ -36,7 +36,8 @@ def _driver_cursor(session: Session) -> Any:
 def insert_entries(
     session: Session, list_id: int, version_id: int, rows: Iterable[EntryRow]
 ) -> int:
-    """Insert ``rows`` into ``list_entry``, skipping numbers already there; return how many went in."""
+    """Insert ``rows`` into ``list_entry``, skipping numbers already there; return the count
+    inserted."""
     if _dialect(session) == "sqlite":
         cursor = _driver_cursor(session)
         cursor.executemany(
@@ -86,7 +87,9 @@ def replace_entries(
     """
     session.execute(text("DROP TABLE IF EXISTS entry_stage"))
     session.execute(
-        text("CREATE TEMPORARY TABLE entry_stage (e164 VARCHAR(16) PRIMARY KEY, registered_at DATE)")
+        text(
+            "CREATE TEMPORARY TABLE entry_stage (e164 VARCHAR(16) PRIMARY KEY, registered_at DATE)"
+        )
     )
     if _dialect(session) == "sqlite":
         cursor = _driver_cursor(session)
@@ -163,17 +166,31 @@ def find_listed(
     if not numbers or not list_ids:
         return found
     id_list = ",".join(str(int(i)) for i in list_ids)
-    for batch in _batches(numbers, BATCH):
-        marks = ",".join(f":n{i}" for i in range(len(batch)))
-        rows = session.execute(
-            text(
-                "SELECT e164, list_id, version_id, registered_at FROM list_entry "
-                f"WHERE list_id IN ({id_list}) AND e164 IN ({marks})"
-            ),
-            {f"n{i}": e164 for i, e164 in enumerate(batch)},
-        )
-        for e164, list_id, version_id, registered_at in rows:
-            if isinstance(registered_at, str):
-                registered_at = date.fromisoformat(registered_at)
-            found.setdefault(e164, []).append((list_id, version_id, registered_at))
+    query = (
+        "SELECT e164, list_id, version_id, registered_at FROM list_entry "
+        f"WHERE list_id IN ({id_list}) AND"
+    )
+    for e164, list_id, version_id, registered_at in select_in(session, query, "e164", numbers):
+        if isinstance(registered_at, str):
+            registered_at = date.fromisoformat(registered_at)
+        found.setdefault(e164, []).append((list_id, version_id, registered_at))
     return found
+
+
+def select_in(
+    session: Session, query: str, column: str, values: Sequence[str]
+) -> Iterator[tuple[Any, ...]]:
+    """Run ``query`` + `` column IN (values)`` in batches, straight on the driver: compiling an
+    SQLAlchemy statement with thousands of parameters costs more than the lookup itself."""
+    cursor = _driver_cursor(session)
+    sqlite = _dialect(session) == "sqlite"
+    try:
+        for batch in _batches(values, BATCH):
+            if sqlite:
+                marks = ",".join("?" * len(batch))
+                cursor.execute(f"{query} {column} IN ({marks})", batch)
+            else:
+                cursor.execute(f"{query} {column} = ANY(%s)", (batch,))
+            yield from cursor.fetchall()
+    finally:
+        cursor.close()

@@ -25,7 +25,14 @@ from suppression.errors import (
     StaleListError,
     UnknownListError,
 )
-from suppression.listfiles import DEFAULT_REGION, FORMATS, BadLine, ListLine, detect_format, read_list
+from suppression.listfiles import (
+    DEFAULT_REGION,
+    FORMATS,
+    BadLine,
+    ListLine,
+    detect_format,
+    read_list,
+)
 from suppression.models import ListVersion, OppositionList
 from suppression.phone import Rejection, normalize, to_e164
 from suppression.tabular import file_sha256
@@ -134,7 +141,9 @@ def _normalised(
         e164 = to_e164(item.raw, region)
         if e164 is None:
             result = normalize(item.raw, region)
-            tally.reject(result.reason if isinstance(result, Rejection) else "invalid_number", item.line)
+            tally.reject(
+                result.reason if isinstance(result, Rejection) else "invalid_number", item.line
+            )
             continue
         tally.valid += 1
         yield e164, item.registered_at
@@ -158,7 +167,9 @@ def import_list(
 ) -> ImportResult:
     """Import ``path`` into the list ``list_name`` (created on first import) as a new version."""
     if format not in FORMATS:
-        raise InvalidArgumentError(f"unknown list format {format!r}", hint=f"use one of {', '.join(FORMATS)}")
+        raise InvalidArgumentError(
+            f"unknown list format {format!r}", hint=f"use one of {', '.join(FORMATS)}"
+        )
     if mode not in MODES:
         raise InvalidArgumentError(f"unknown import mode {mode!r}", hint="use full or delta")
     if max_age_days is not None and max_age_days < 1:
@@ -194,8 +205,13 @@ def import_list(
         opposition.max_age_days = max_age_days
 
     version = ListVersion(
-        list_id=opposition.id, file_name=file_name, sha256=sha, format=fmt, mode=mode,
-        region=region, imported_at=now,
+        list_id=opposition.id,
+        file_name=file_name,
+        sha256=sha,
+        format=fmt,
+        mode=mode,
+        region=region,
+        imported_at=now,
     )
     session.add(version)
     session.flush()
@@ -203,7 +219,9 @@ def import_list(
     tally = _Tally()
     previous_entries = current.entries if current is not None else 0
     if mode == "full":
-        rows = _normalised(read_list(path, format=fmt, mode="full", column=column), region, tally, None)
+        rows = _normalised(
+            read_list(path, format=fmt, mode="full", column=column), region, tally, None
+        )
         if previous_entries == 0:
             added = bulk.insert_entries(session, opposition.id, version.id, rows)
             removed, unchanged, distinct = 0, 0, added
@@ -218,7 +236,12 @@ def import_list(
         removed = bulk.delete_entries(
             session,
             opposition.id,
-            (e164 for e164, _ in _normalised(read_list(path, format=fmt, mode="delta"), region, _Tally(), "remove")),
+            (
+                e164
+                for e164, _ in _normalised(
+                    read_list(path, format=fmt, mode="delta"), region, _Tally(), "remove"
+                )
+            ),
         )
         adds = _normalised(read_list(path, format=fmt, mode="delta"), region, tally, "add")
         added = bulk.insert_entries(session, opposition.id, version.id, adds)
@@ -244,10 +267,22 @@ def import_list(
     }
     opposition.current_version_id = version.id
     result = ImportResult(
-        list_name, file_name, sha, fmt, mode, region, version.id, False,
-        added=added, removed=removed, unchanged=unchanged, duplicates=duplicates,
-        rejected=version.rejected, entries=entries,
-        rejected_by_reason=dict(tally.rejected), first_rejected_lines=tally.first_lines,
+        list_name,
+        file_name,
+        sha,
+        fmt,
+        mode,
+        region,
+        version.id,
+        False,
+        added=added,
+        removed=removed,
+        unchanged=unchanged,
+        duplicates=duplicates,
+        rejected=version.rejected,
+        entries=entries,
+        rejected_by_reason=dict(tally.rejected),
+        first_rejected_lines=tally.first_lines,
     )
     audit.record(session, "list_import", result.as_dict(), at=now)
     return result

@@ -6,16 +6,16 @@ every change is an append-only ``OptOutEvent`` and an audit record.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from suppression import audit
+from suppression import audit, bulk
 from suppression.errors import InvalidArgumentError, ListFileError
 from suppression.listfiles import BadLine, read_list
 from suppression.models import OptOut, OptOutEvent
@@ -71,13 +71,20 @@ def add_optouts(
             change.unchanged.append(result.e164)
             continue
         session.add(OptOut(e164=result.e164, since=now, reason=reason, source=source))
-        session.add(OptOutEvent(e164=result.e164, action="add", at=now, reason=reason, source=source))
+        session.add(
+            OptOutEvent(e164=result.e164, action="add", at=now, reason=reason, source=source)
+        )
         change.changed.append(result.e164)
     session.flush()
     audit.record(
         session,
         "optout_add",
-        {"reason": reason, "source": source, "numbers": change.changed, "invalid": len(change.invalid)},
+        {
+            "reason": reason,
+            "source": source,
+            "numbers": change.changed,
+            "invalid": len(change.invalid),
+        },
         at=now,
     )
     return change
@@ -103,11 +110,18 @@ def import_optouts(
         else:
             raws.append(item.raw)
     if not raws:
-        raise ListFileError("no number found in the opt-out file", file=str(path), hint="check --format")
-    change = add_optouts(session, raws, reason=reason, source=source, region=region or "FR", now=now)
+        raise ListFileError(
+            "no number found in the opt-out file", file=str(path), hint="check --format"
+        )
+    change = add_optouts(
+        session, raws, reason=reason, source=source, region=region or "FR", now=now
+    )
     change.invalid.extend(bad)
     audit.record(
-        session, "optout_import", {"file": str(path), "sha256": file_sha256(path), **change.as_dict()}, at=now
+        session,
+        "optout_import",
+        {"file": str(path), "sha256": file_sha256(path), **change.as_dict()},
+        at=now,
     )
     return change
 
@@ -130,7 +144,9 @@ def remove_optouts(
             continue
         session.delete(current)
         session.add(
-            OptOutEvent(e164=result.e164, action="remove", at=now, reason=reason, source=current.source)
+            OptOutEvent(
+                e164=result.e164, action="remove", at=now, reason=reason, source=current.source
+            )
         )
         change.changed.append(result.e164)
     session.flush()
@@ -143,20 +159,12 @@ def optout_history(session: Session, e164: str) -> list[OptOutEvent]:
     return list(session.scalars(query))
 
 
-def find_optouts(session: Session, numbers: Iterable[str]) -> dict[str, OptOut]:
-    """Which of ``numbers`` are opted out, in batches the database accepts."""
-    found: dict[str, OptOut] = {}
-    batch: list[str] = []
-    for number in numbers:
-        batch.append(number)
-        if len(batch) == 5000:
-            found.update(_find_batch(session, batch))
-            batch = []
-    found.update(_find_batch(session, batch))
-    return found
+def find_optouts(session: Session, numbers: Sequence[str]) -> dict[str, OptOut]:
+    """Which of ``numbers`` are opted out (a set-based lookup; hits are loaded as objects)."""
+    hits = bulk.select_in(session, "SELECT e164 FROM opt_out WHERE", "e164", numbers)
+    found = {e164: session.get(OptOut, e164) for (e164,) in hits}
+    return {e164: optout for e164, optout in found.items() if optout is not None}
 
 
-def _find_batch(session: Session, batch: list[str]) -> dict[str, OptOut]:
-    if not batch:
-        return {}
-    return {o.e164: o for o in session.scalars(select(OptOut).where(OptOut.e164.in_(batch)))}
+def optout_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(OptOut)) or 0

@@ -63,6 +63,7 @@ __all__ = [
     "PhoneNumber",
     "Rejection",
     "normalize",
+    "e164_or_rejection",
     "timezones_for",
     "to_e164",
 ]
@@ -182,6 +183,7 @@ _ANY_DIGIT: Final = re.compile(r"\d")
 # or reinterpret that zero, which only the slow path reproduces).
 _FRENCH_SHAPE: Final = re.compile(rb"(\+33|0033)?0?([1-9][0-9]{8})")
 _FRENCH_NSN_LENGTH: Final = 9
+_OVERSEAS_MARK: Final = "o"
 # phonenumbers refuses longer input outright (too_long); the fast path leaves it to it.
 _MAX_INPUT_LENGTH: Final = 250
 
@@ -285,7 +287,8 @@ def _french_shape(text: str) -> re.Match[bytes] | None:
 
 def _fast_french(raw: str | None, region: str) -> tuple[str, str | None] | None:
     """(national significant number, extension) of a French number in a common shape, or None
-    when only phonenumbers can tell."""
+    when only phonenumbers can tell. A national-form number with an overseas prefix comes back
+    marked with ``_OVERSEAS_MARK`` in front of its digits."""
     if raw is None or len(raw) > _MAX_INPUT_LENGTH:
         return None
     text = raw if raw.isascii() else raw.translate(_CANONICAL)
@@ -306,8 +309,21 @@ def _fast_french(raw: str | None, region: str) -> tuple[str, str | None] | None:
     if region.upper() != "FR":
         return None
     if prefix is None and "0" + nsn[:3] in _FRENCH_OVERSEAS:
-        return None
+        return _OVERSEAS_MARK + nsn, extension
     return nsn, extension
+
+
+def _overseas_e164(nsn: str) -> str | None:
+    """``to_e164`` of a national-form number with an overseas prefix, as the slow path decides
+    it (``_french_overseas``) but without parsing: phonenumbers' own ``is_valid_number`` judges
+    the mapped number, and the plain French reading stands when that is not valid."""
+    national = "0" + nsn
+    country_code, dropped = _FRENCH_OVERSEAS[national[:4]]
+    digits = national[dropped:]
+    mapped = phonenumbers.PhoneNumber(country_code=country_code, national_number=int(digits))
+    if phonenumbers.is_valid_number(mapped):
+        return f"+{country_code}{digits}"
+    return "+33" + nsn if _is_valid_french(nsn) else None
 
 
 def _parse(raw: str | None, region: str) -> tuple[phonenumbers.PhoneNumber, str | None] | Rejection:
@@ -376,7 +392,7 @@ def _normalize_slow(raw: str | None, region: str = "FR") -> PhoneNumber | Reject
 def normalize(raw: str | None, region: str = "FR") -> PhoneNumber | Rejection:
     """Read one cell: ``region`` is the country assumed for numbers written without one."""
     fast = _fast_french(raw, region)
-    if fast is None:
+    if fast is None or fast[0].startswith(_OVERSEAS_MARK):
         return _normalize_slow(raw, region)
     nsn, extension = fast
     line_type = _french_line_type(nsn)
@@ -397,13 +413,24 @@ def normalize(raw: str | None, region: str = "FR") -> PhoneNumber | Rejection:
 def to_e164(raw: str | None, region: str = "FR") -> str | None:
     """Just the E.164 string or None when rejected: the hot path used to screen millions of rows;
     must not build a national format string it does not need."""
+    result = e164_or_rejection(raw, region)
+    return result if isinstance(result, str) else None
+
+
+def e164_or_rejection(raw: str | None, region: str = "FR") -> str | Rejection:
+    """``to_e164``, but a refused number comes back as its ``Rejection`` (with the reason code
+    ``normalize`` gives), so screening reads each cell once."""
     fast = _fast_french(raw, region)
     if fast is not None:
         nsn = fast[0]
-        return "+33" + nsn if _is_valid_french(nsn) else None
+        if nsn.startswith(_OVERSEAS_MARK):
+            e164 = _overseas_e164(nsn[1:])
+        else:
+            e164 = "+33" + nsn if _is_valid_french(nsn) else None
+        return e164 if e164 is not None else Rejection("invalid_number", "" if raw is None else raw)
     parsed = _parse(raw, region)
     if isinstance(parsed, Rejection):
-        return None
+        return parsed
     return phonenumbers.format_number(parsed[0], PhoneNumberFormat.E164)
 
 

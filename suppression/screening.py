@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from suppression import audit, bulk
 from suppression.lists import ListStatus, select_lists
-from suppression.optouts import find_optouts
-from suppression.phone import Rejection, normalize, to_e164
+from suppression.optouts import find_optouts, optout_count
+from suppression.phone import Rejection, e164_or_rejection
 from suppression.tabular import SafeCsvWriter, find_phone_column, open_table
 
 CHUNK_ROWS = 20_000
@@ -129,9 +129,7 @@ def screen_file(
         if progress is not None:
             progress(1.0)
         info = table.info
-    outputs = {
-        kind: OutputFile(str(targets[kind]), counts[kind], hashes[kind]) for kind in OUTPUTS
-    }
+    outputs = {kind: OutputFile(str(targets[kind]), counts[kind], hashes[kind]) for kind in OUTPUTS}
     payload = {
         "input": str(source),
         "input_sha256": info.sha256,
@@ -140,8 +138,12 @@ def screen_file(
         "counts": {kind: counts[kind] for kind in OUTPUTS},
         "outputs": {kind: vars(out) for kind, out in outputs.items()},
         "lists": [status.as_dict() for status in chosen],
-        "flags": {"allow_stale": allow_stale, "region": region, "column": header[index],
-                  "lists": list(lists) if lists is not None else None},
+        "flags": {
+            "allow_stale": allow_stale,
+            "region": region,
+            "column": header[index],
+            "lists": list(lists) if lists is not None else None,
+        },
     }
     run = audit.record(session, "screening", payload, at=now)
     return ScreeningResult(
@@ -179,28 +181,29 @@ class _ChunkScreen:
         self.counts: Counter[str] = Counter()
         self.by_list: Counter[str] = Counter()
         self.by_reason: Counter[str] = Counter()
+        self.pending: dict[str, list[list[str]]] = {kind: [] for kind in OUTPUTS}
+        self.any_optouts = optout_count(session) > 0
 
     def _write(self, kind: str, cells: list[str], e164: str, reason: str) -> None:
         # Cells beyond the header's width (ragged rows) stay after the added columns.
         width = self.width
         self.counts[kind] += 1
-        self.writers[kind].write([*cells[:width], e164, kind, reason, *cells[width:]])
+        self.pending[kind].append([*cells[:width], e164, kind, reason, *cells[width:]])
 
     def __call__(self, chunk: list[list[str]]) -> None:
         if not chunk:
             return
         index, region = self.index, self.region
         raws = [cells[index] if index < len(cells) else "" for cells in chunk]
-        numbers = [to_e164(raw, region) for raw in raws]
-        unique = list({n for n in numbers if n is not None})
+        numbers = [e164_or_rejection(raw, region) for raw in raws]
+        unique = list({n for n in numbers if isinstance(n, str)})
         listed = bulk.find_listed(self.session, unique, list(self.names))
-        opted = find_optouts(self.session, unique)
-        for cells, raw, e164 in zip(chunk, raws, numbers, strict=True):
-            if e164 is None:
-                result = normalize(raw, region)
-                reason = result.reason if isinstance(result, Rejection) else "invalid_number"
-                self.by_reason[reason] += 1
-                self._write("rejected", cells, "", reason)
+        # Most companies' opt-out lists are empty or small: skip the lookup when there is none.
+        opted = find_optouts(self.session, unique) if self.any_optouts else {}
+        for cells, e164 in zip(chunk, numbers, strict=True):
+            if isinstance(e164, Rejection):
+                self.by_reason[e164.reason] += 1
+                self._write("rejected", cells, "", e164.reason)
                 continue
             reasons = []
             optout = opted.get(e164)
@@ -218,3 +221,6 @@ class _ChunkScreen:
                 self._write("blocked", cells, e164, "; ".join(reasons))
             else:
                 self._write("callable", cells, e164, "")
+        for kind, rows in self.pending.items():
+            self.writers[kind].write_many(rows)
+            rows.clear()

@@ -11,7 +11,9 @@ from tests.conftest import NOW
 
 def fill(session: Session, count: int) -> None:
     for index in range(count):
-        record(session, "test", {"index": index, "text": "é<'\";--"}, at=NOW + timedelta(seconds=index))
+        record(
+            session, "test", {"index": index, "text": "é<'\";--"}, at=NOW + timedelta(seconds=index)
+        )
     session.commit()
 
 

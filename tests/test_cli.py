@@ -17,16 +17,30 @@ def run(db_url: str, *args: str) -> Result:
 
 
 def test_quick_start_screens_the_examples(db_url: str, tmp_path: Path) -> None:
-    imported = run(db_url, "lists", "import", str(EXAMPLES / "opposition.txt"), "--list", "bloctel", "--json")
+    imported = run(
+        db_url, "lists", "import", str(EXAMPLES / "opposition.txt"), "--list", "bloctel", "--json"
+    )
     assert imported.exit_code == 0, imported.output
     assert json.loads(imported.stdout)["entries"] == 2000
     screened = run(
-        db_url, "screen", str(EXAMPLES / "prospects.csv"), "--json",
-        "-o", str(tmp_path / "c.csv"), "--blocked", str(tmp_path / "b.csv"), "--rejected", str(tmp_path / "r.csv"),
+        db_url,
+        "screen",
+        str(EXAMPLES / "prospects.csv"),
+        "--json",
+        "-o",
+        str(tmp_path / "c.csv"),
+        "--blocked",
+        str(tmp_path / "b.csv"),
+        "--rejected",
+        str(tmp_path / "r.csv"),
     )
     assert screened.exit_code == 0, screened.output
     document = json.loads(screened.stdout)
-    assert document["input_rows"] == document["callable"] + document["blocked"] + document["rejected"] == 300
+    assert (
+        document["input_rows"]
+        == document["callable"] + document["blocked"] + document["rejected"]
+        == 300
+    )
     audit = json.loads(run(db_url, "audit", "--json").stdout)
     assert [r["kind"] for r in audit] == ["list_import", "screening"]
     assert audit[1]["id"] == document["run_id"]
@@ -43,12 +57,24 @@ def test_lists_show_reports_freshness(db_url: str) -> None:
     run(db_url, "lists", "import", str(EXAMPLES / "opposition.txt"), "--list", "bloctel")
     shown = run(db_url, "lists", "show", "--json")
     [status] = json.loads(shown.stdout)
-    assert (status["name"], status["entries"], status["fresh"], status["max_age_days"]) == ("bloctel", 2000, True, 30)
+    assert (status["name"], status["entries"], status["fresh"], status["max_age_days"]) == (
+        "bloctel",
+        2000,
+        True,
+        30,
+    )
     assert "bloctel" in run(db_url, "lists", "show").stdout
 
 
 def test_optout_add_remove_and_screen(db_url: str, tmp_path: Path) -> None:
-    run(db_url, "lists", "import", str(write(tmp_path / "l.txt", "0145678901\n")), "--list", "bloctel")
+    run(
+        db_url,
+        "lists",
+        "import",
+        str(write(tmp_path / "l.txt", "0145678901\n")),
+        "--list",
+        "bloctel",
+    )
     added = run(db_url, "optout", "add", "06 12 34 56 78", "--reason", "asked", "--json")
     assert json.loads(added.stdout)["numbers"] == ["+33612345678"]
     prospects = write(tmp_path / "p.csv", "tel\n0612345678\n")
@@ -69,7 +95,9 @@ def test_optout_add_remove_and_screen(db_url: str, tmp_path: Path) -> None:
         (["screen", "{nocolumn}"], "Error: no phone number column"),
     ],
 )
-def test_bad_input_is_one_error_line_and_exit_1(db_url: str, tmp_path: Path, args: list[str], expected: str) -> None:
+def test_bad_input_is_one_error_line_and_exit_1(
+    db_url: str, tmp_path: Path, args: list[str], expected: str
+) -> None:
     files = {
         "{empty}": write(tmp_path / "empty.csv", ""),
         "{garbage}": write(tmp_path / "garbage.txt", "hello\nworld\n"),
@@ -109,7 +137,9 @@ def test_audit_verify_detects_an_edit(db_url: str) -> None:
         connection.execute(text("UPDATE audit_record SET payload = '{}' WHERE id = 1"))
     result = run(db_url, "audit", "verify")
     assert result.exit_code == 1
-    assert result.stderr == "Error: audit record 1 does not match the chain: its content was edited\n"
+    assert (
+        result.stderr == "Error: audit record 1 does not match the chain: its content was edited\n"
+    )
 
 
 def test_version_and_help() -> None:

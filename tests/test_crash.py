@@ -41,15 +41,25 @@ CHILD = textwrap.dedent(
 
 
 @pytest.mark.parametrize("fraction", [0.1, 0.5, 0.9])
-def test_killed_full_import_keeps_the_previous_version(db_url: str, tmp_path: Path, fraction: float) -> None:
+def test_killed_full_import_keeps_the_previous_version(
+    db_url: str, tmp_path: Path, fraction: float
+) -> None:
     maker = make_sessionmaker(make_engine(db_url))
     with maker.begin() as session:
-        import_list(session, write(tmp_path / "v1.txt", "0612345678\n0145678901\n"), list_name="bloctel", now=NOW)
+        import_list(
+            session,
+            write(tmp_path / "v1.txt", "0612345678\n0145678901\n"),
+            list_name="bloctel",
+            now=NOW,
+        )
     lines = 20_000
     bigger = write(tmp_path / "v2.txt", "".join(f"06{i:08d}\n" for i in range(lines)))
     child = subprocess.run(
         [sys.executable, "-c", CHILD, db_url, str(bigger), str(int(lines * fraction))],
-        cwd=Path(__file__).parent.parent, capture_output=True, text=True, check=False,
+        cwd=Path(__file__).parent.parent,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert child.returncode == -signal.SIGKILL, child.stderr
     with maker.begin() as session:

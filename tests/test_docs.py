@@ -46,6 +46,11 @@ def test_every_command_has_help(path: tuple[str, ...]) -> None:
 def test_readme_quick_start_has_two_commands() -> None:
     section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
     blocks = section.split("```")[1::2]
-    commands = [line for block in blocks for line in block.splitlines() if line and not line.startswith(("#", "sh"))]
+    commands = [
+        line
+        for block in blocks
+        for line in block.splitlines()
+        if line and not line.startswith(("#", "sh"))
+    ]
     assert len(commands) == 2
     assert "examples/" in commands[0] and "pytest" in commands[1]

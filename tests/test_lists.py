@@ -18,14 +18,24 @@ def entries(session: Session) -> dict[str, date | None]:
 
 
 def test_full_import_stores_e164_with_dates_and_counts(session: Session, tmp_path: Path) -> None:
-    path = write(tmp_path / "bloctel.txt", "Telephone;Date\n0612345678;01/03/2024\n0145678901;2024-03-02\n0612345678\nxyz\n")
+    path = write(
+        tmp_path / "bloctel.txt",
+        "Telephone;Date\n0612345678;01/03/2024\n0145678901;2024-03-02\n0612345678\nxyz\n",
+    )
     result = import_list(session, path, list_name="bloctel", now=NOW)
-    assert (result.format, result.region, result.added, result.duplicates) == ("national", "FR", 2, 1)
+    assert (result.format, result.region, result.added, result.duplicates) == (
+        "national",
+        "FR",
+        2,
+        1,
+    )
     assert result.rejected == 1 and result.entries == 2
     assert entries(session) == {"+33612345678": date(2024, 3, 1), "+33145678901": date(2024, 3, 2)}
 
 
-def test_full_reimport_replaces_content_and_reports_the_difference(session: Session, tmp_path: Path) -> None:
+def test_full_reimport_replaces_content_and_reports_the_difference(
+    session: Session, tmp_path: Path
+) -> None:
     first = write(tmp_path / "v1.txt", "0612345678\n0145678901\n")
     second = write(tmp_path / "v2.txt", "0145678901\n0756345678\n0698765432\n")
     import_list(session, first, list_name="bloctel", now=NOW)
@@ -45,8 +55,12 @@ def test_same_file_twice_changes_nothing_and_says_so(session: Session, tmp_path:
 
 
 def test_delta_adds_and_removes(session: Session, tmp_path: Path) -> None:
-    import_list(session, write(tmp_path / "full.txt", "0612345678\n0145678901\n"), list_name="l", now=NOW)
-    delta = write(tmp_path / "delta.csv", "INDICATOR,NUMBER\nADD,0756345678\nDEL,0612345678\nDEL,0600000001\n")
+    import_list(
+        session, write(tmp_path / "full.txt", "0612345678\n0145678901\n"), list_name="l", now=NOW
+    )
+    delta = write(
+        tmp_path / "delta.csv", "INDICATOR,NUMBER\nADD,0756345678\nDEL,0612345678\nDEL,0600000001\n"
+    )
     result = import_list(session, delta, list_name="l", mode="delta", now=NOW)
     assert (result.added, result.removed, result.entries) == (1, 1, 2)
     assert set(entries(session)) == {"+33145678901", "+33756345678"}
@@ -63,7 +77,9 @@ def test_a_failed_import_leaves_the_previous_version_whole(db_url: str, tmp_path
 
     maker = make_sessionmaker(make_engine(db_url))
     with maker.begin() as session:
-        import_list(session, write(tmp_path / "v1.txt", "0612345678\n0145678901\n"), list_name="l", now=NOW)
+        import_list(
+            session, write(tmp_path / "v1.txt", "0612345678\n0145678901\n"), list_name="l", now=NOW
+        )
     garbage = write(tmp_path / "v2.txt", "0612345678\n" + "not a number\n" * 5)
     # The file's only good line is fine, but an unknown region makes every number unusable.
     with pytest.raises(ListFileError), maker.begin() as session:
@@ -99,13 +115,21 @@ def test_select_lists_fails_closed(session: Session, tmp_path: Path) -> None:
     with pytest.raises(UnknownListError, match="unknown list 'tps' \\(known lists: bloctel\\)"):
         select_lists(session, ["tps"], now=NOW)
     later = NOW + timedelta(days=31)
-    with pytest.raises(StaleListError, match="last imported 31 days ago, more than its maximum age of 30"):
+    with pytest.raises(
+        StaleListError, match="last imported 31 days ago, more than its maximum age of 30"
+    ):
         select_lists(session, None, now=later)
     assert [s.name for s in select_lists(session, None, now=later, allow_stale=True)] == ["bloctel"]
 
 
 def test_max_age_is_per_list_and_remembered(session: Session, tmp_path: Path) -> None:
-    import_list(session, write(tmp_path / "a.txt", "+12015550123\n"), list_name="us", max_age_days=31, now=NOW)
+    import_list(
+        session,
+        write(tmp_path / "a.txt", "+12015550123\n"),
+        list_name="us",
+        max_age_days=31,
+        now=NOW,
+    )
     import_list(session, write(tmp_path / "b.txt", "+12015550124\n"), list_name="us", now=NOW)
     [status] = list_statuses(session, now=NOW + timedelta(days=31))
     assert status.max_age_days == 31 and status.fresh

@@ -7,12 +7,20 @@ import pytest
 from sqlalchemy.orm import Session
 
 from suppression.errors import InvalidArgumentError
-from suppression.optouts import add_optouts, find_optouts, import_optouts, optout_history, remove_optouts
+from suppression.optouts import (
+    add_optouts,
+    find_optouts,
+    import_optouts,
+    optout_history,
+    remove_optouts,
+)
 from tests.conftest import NOW, write
 
 
 def test_add_normalises_and_reports_invalid_and_repeated(session: Session) -> None:
-    change = add_optouts(session, ["06 12 34 56 78", "+33612345678", "N/A"], reason="asked", now=NOW)
+    change = add_optouts(
+        session, ["06 12 34 56 78", "+33612345678", "N/A"], reason="asked", now=NOW
+    )
     assert change.changed == ["+33612345678"]
     assert change.unchanged == ["+33612345678"]
     assert change.invalid == [("N/A", "not_a_number")]

@@ -17,6 +17,7 @@ from suppression.phone import (
     PhoneNumber,
     Rejection,
     _normalize_slow,
+    e164_or_rejection,
     normalize,
     timezones_for,
     to_e164,
@@ -279,6 +280,10 @@ def test_fast_path_equals_slow_path(raw: str, region: str) -> None:
 def test_to_e164_is_normalize_e164(raw: str, region: str) -> None:
     result = normalize(raw, region)
     assert to_e164(raw, region) == (result.e164 if isinstance(result, PhoneNumber) else None)
+    # The screening path gives the same rejection, reason included.
+    assert e164_or_rejection(raw, region) == (
+        result.e164 if isinstance(result, PhoneNumber) else result
+    )
 
 
 @settings(max_examples=300, deadline=None)

@@ -20,7 +20,7 @@ PROSPECTS = (
     "Martin;Léa;+33 (0)7 56 34 56 78\n"  # opted out
     "Petit;Zoé;612345670\n"  # callable, Excel ate the zero
     "Roux;Inès;N/A\n"  # rejected
-    "Blanc;Éric;=HYPERLINK(\"x\")\n"  # rejected, and neutralised on output
+    'Blanc;Éric;=HYPERLINK("x")\n'  # rejected, and neutralised on output
 )
 
 
@@ -31,7 +31,12 @@ def read_rows(path: Path) -> list[list[str]]:
 
 @pytest.fixture
 def ready(session: Session, tmp_path: Path) -> Path:
-    import_list(session, write(tmp_path / "bloctel.txt", "0612345678;01/03/2024\n0145678901\n"), list_name="bloctel", now=NOW)
+    import_list(
+        session,
+        write(tmp_path / "bloctel.txt", "0612345678;01/03/2024\n0145678901\n"),
+        list_name="bloctel",
+        now=NOW,
+    )
     add_optouts(session, ["07 56 34 56 78"], reason="asked", source="call", now=NOW)
     return write(tmp_path / "prospects.csv", PROSPECTS, "cp1252")
 
@@ -46,11 +51,18 @@ def test_every_row_lands_in_exactly_one_output(session: Session, ready: Path) ->
     blocked = {row[0]: row[5] for row in read_rows(Path(result.outputs["blocked"].path))[1:]}
     assert blocked["Dupont"] == "list bloctel (entry added by version 1, registered 2024-03-01)"
     assert blocked["Martin"].startswith("optout (since 2026-11-23, source call)")
-    rejected = {row[0]: (row[2], row[5]) for row in read_rows(Path(result.outputs["rejected"].path))[1:]}
-    assert rejected == {"Roux": ("N/A", "not_a_number"), "Blanc": ("'=HYPERLINK(\"x\")", "not_a_number")}
+    rejected = {
+        row[0]: (row[2], row[5]) for row in read_rows(Path(result.outputs["rejected"].path))[1:]
+    }
+    assert rejected == {
+        "Roux": ("N/A", "not_a_number"),
+        "Blanc": ('\'=HYPERLINK("x")', "not_a_number"),
+    }
 
 
-def test_outputs_default_next_to_the_input_and_can_be_named(session: Session, ready: Path, tmp_path: Path) -> None:
+def test_outputs_default_next_to_the_input_and_can_be_named(
+    session: Session, ready: Path, tmp_path: Path
+) -> None:
     result = screen_file(session, ready, now=NOW, output=tmp_path / "today.csv")
     assert result.outputs["callable"].path == str(tmp_path / "today.csv")
     assert result.outputs["blocked"].path == str(tmp_path / "prospects.blocked.csv")
@@ -85,7 +97,9 @@ def test_only_the_named_lists_are_used(session: Session, ready: Path, tmp_path: 
     assert only_other.blocked_by_list == {"optout": 1, "other": 1}
 
 
-def test_no_number_column_names_the_headers_found(session: Session, ready: Path, tmp_path: Path) -> None:
+def test_no_number_column_names_the_headers_found(
+    session: Session, ready: Path, tmp_path: Path
+) -> None:
     path = write(tmp_path / "x.csv", "Nom;Ville\nDupont;Lyon\n")
     with pytest.raises(ColumnNotFoundError, match="Nom"):
         screen_file(session, path, now=NOW)
@@ -96,8 +110,12 @@ def test_conservation_on_the_shipped_example(session: Session) -> None:
     import_list(session, examples / "opposition.txt", list_name="bloctel", now=NOW)
     out = Path(session.get_bind().url.database or "").parent
     result = screen_file(
-        session, examples / "prospects.csv", now=NOW,
-        output=out / "c.csv", blocked=out / "b.csv", rejected=out / "r.csv",
+        session,
+        examples / "prospects.csv",
+        now=NOW,
+        output=out / "c.csv",
+        blocked=out / "b.csv",
+        rejected=out / "r.csv",
     )
     assert result.input_rows == 300 and result.conserved
     assert result.blocked > 0 and result.rejected > 0 and result.callable > 0
