@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -225,6 +226,10 @@ INVALID = (
 )
 
 
+def ascii_fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
 def prospect_rows(count: int, seed: int, blocked: set[str] | None = None) -> Iterator[list[str]]:
     """Rows of a prospect file; the NSNs used are added to ``blocked`` when given (for lists)."""
     rng = random.Random(seed)
@@ -249,7 +254,7 @@ def prospect_rows(count: int, seed: int, blocked: set[str] | None = None) -> Ite
             number = messy(nsn, rng)
             if blocked is not None and rng.random() < 0.15:
                 blocked.add(nsn)
-        email = f"{first}.{last}@example.fr".lower().replace(" ", "")
+        email = ascii_fold(f"{first}.{last}@example.fr".lower().replace(" ", ""))
         yield [
             str(index + 1),
             last.upper() if rng.random() < 0.3 else last,
@@ -285,7 +290,7 @@ def write_national_list(
     numbers = set(include)
     while len(numbers) < count:
         numbers.add(french_nsn(rng))
-    ordered = sorted(numbers) if sort else list(numbers)
+    ordered = sorted(numbers)  # a set's order changes with the hash seed: sort, then shuffle
     if not sort:
         rng.shuffle(ordered)
     with path.open("w", encoding="ascii", newline="") as handle:

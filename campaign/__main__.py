@@ -1,3 +1,5 @@
 from campaign.cli import main
 
-main()
+# Guarded: helper processes started with "spawn" import this module again.
+if __name__ == "__main__":
+    main()

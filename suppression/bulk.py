@@ -38,20 +38,31 @@ def insert_entries(
 ) -> int:
     """Insert ``rows`` into ``list_entry``, skipping numbers already there; return the count
     inserted."""
-    if _dialect(session) == "sqlite":
-        cursor = _driver_cursor(session)
-        cursor.executemany(
+    if _dialect(session) != "sqlite":
+        return _insert_entries_postgresql(session, list_id, version_id, rows)
+    # Appending to an unindexed table, then inserting in key order, is about twice as fast as
+    # inserting millions of numbers in file order into the primary key's b-tree.
+    _stage_sqlite(session, rows)
+    inserted = session.execute(
+        text(
             "INSERT OR IGNORE INTO list_entry (list_id, e164, registered_at, version_id) "
-            "VALUES (?, ?, ?, ?)",
-            (
-                (list_id, e164, None if day is None else day.isoformat(), version_id)
-                for e164, day in rows
-            ),
-        )
-        inserted = int(cursor.rowcount)
-        cursor.close()
-        return inserted
-    return _insert_entries_postgresql(session, list_id, version_id, rows)
+            "SELECT :list_id, e164, registered_at, :version_id FROM entry_stage ORDER BY e164"
+        ),
+        {"list_id": list_id, "version_id": version_id},
+    ).rowcount  # type: ignore[attr-defined]
+    session.execute(text("DROP TABLE entry_stage"))
+    return int(inserted)
+
+
+def _stage_sqlite(session: Session, rows: Iterable[EntryRow]) -> None:
+    session.execute(text("DROP TABLE IF EXISTS entry_stage"))
+    session.execute(text("CREATE TEMPORARY TABLE entry_stage (e164 TEXT, registered_at DATE)"))
+    cursor = _driver_cursor(session)
+    cursor.executemany(
+        "INSERT INTO entry_stage (e164, registered_at) VALUES (?, ?)",
+        ((e164, None if day is None else day.isoformat()) for e164, day in rows),
+    )
+    cursor.close()
 
 
 def _insert_entries_postgresql(
@@ -85,19 +96,19 @@ def replace_entries(
     The new content is staged in a temporary table and merged with three set-based statements,
     so the old version stays whole until the caller commits.
     """
-    session.execute(text("DROP TABLE IF EXISTS entry_stage"))
+    session.execute(text("DROP TABLE IF EXISTS entry_set"))
     session.execute(
-        text(
-            "CREATE TEMPORARY TABLE entry_stage (e164 VARCHAR(16) PRIMARY KEY, registered_at DATE)"
-        )
+        text("CREATE TEMPORARY TABLE entry_set (e164 VARCHAR(16) PRIMARY KEY, registered_at DATE)")
     )
     if _dialect(session) == "sqlite":
-        cursor = _driver_cursor(session)
-        cursor.executemany(
-            "INSERT OR IGNORE INTO entry_stage (e164, registered_at) VALUES (?, ?)",
-            ((e164, None if day is None else day.isoformat()) for e164, day in rows),
+        _stage_sqlite(session, rows)
+        session.execute(
+            text(
+                "INSERT OR IGNORE INTO entry_set SELECT e164, registered_at FROM entry_stage "
+                "ORDER BY e164"
+            )
         )
-        cursor.close()
+        session.execute(text("DROP TABLE entry_stage"))
     else:
         session.execute(
             text("CREATE TEMPORARY TABLE IF NOT EXISTS entry_copy (e164 text, registered_at date)")
@@ -110,23 +121,23 @@ def replace_entries(
         cursor.close()
         session.execute(
             text(
-                "INSERT INTO entry_stage SELECT DISTINCT ON (e164) e164, registered_at "
+                "INSERT INTO entry_set SELECT DISTINCT ON (e164) e164, registered_at "
                 "FROM entry_copy ORDER BY e164"
             )
         )
     params = {"list_id": list_id, "version_id": version_id}
-    distinct = int(session.execute(text("SELECT count(*) FROM entry_stage")).scalar_one())
+    distinct = int(session.execute(text("SELECT count(*) FROM entry_set")).scalar_one())
     removed = session.execute(
         text(
             "DELETE FROM list_entry WHERE list_id = :list_id AND NOT EXISTS "
-            "(SELECT 1 FROM entry_stage s WHERE s.e164 = list_entry.e164)"
+            "(SELECT 1 FROM entry_set s WHERE s.e164 = list_entry.e164)"
         ),
         params,
     ).rowcount  # type: ignore[attr-defined]
     added = session.execute(
         text(
             "INSERT INTO list_entry (list_id, e164, registered_at, version_id) "
-            "SELECT :list_id, s.e164, s.registered_at, :version_id FROM entry_stage s "
+            "SELECT :list_id, s.e164, s.registered_at, :version_id FROM entry_set s "
             "WHERE NOT EXISTS (SELECT 1 FROM list_entry e "
             "WHERE e.list_id = :list_id AND e.e164 = s.e164)"
         ),
@@ -135,14 +146,14 @@ def replace_entries(
     # A newer file may carry a registration date the old one lacked or corrected.
     session.execute(
         text(
-            "UPDATE list_entry SET registered_at = s.registered_at FROM entry_stage s "
+            "UPDATE list_entry SET registered_at = s.registered_at FROM entry_set s "
             "WHERE list_entry.list_id = :list_id AND list_entry.e164 = s.e164 "
             "AND s.registered_at IS NOT NULL "
             "AND (list_entry.registered_at IS NULL OR list_entry.registered_at <> s.registered_at)"
         ),
         params,
     )
-    session.execute(text("DROP TABLE entry_stage"))
+    session.execute(text("DROP TABLE entry_set"))
     return int(added), int(removed), distinct - int(added), distinct
 
 

@@ -34,7 +34,8 @@ from suppression.listfiles import (
     read_list,
 )
 from suppression.models import ListVersion, OppositionList
-from suppression.phone import Rejection, normalize, to_e164
+from suppression.phone import Rejection
+from suppression.pipeline import normalised_chunks, paused_gc, worth_parallel
 from suppression.tabular import file_sha256
 
 # F2 (Bloctel files valid 30 days), U1 (US registry 31 days), O1 (TPS 28 days), O2 (DNCL 31):
@@ -42,6 +43,7 @@ from suppression.tabular import file_sha256
 DEFAULT_MAX_AGE_DAYS = 30
 MODES = ("full", "delta")
 FIRST_LINES_KEPT = 10
+CHUNK_LINES = 20_000
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class ImportResult:
     entries: int = 0
     rejected_by_reason: dict[str, int] = field(default_factory=dict)
     first_rejected_lines: dict[str, list[int]] = field(default_factory=dict)
+    undated: int = 0  # numbers kept although their registration date could not be read
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -81,6 +84,7 @@ class ImportResult:
             "entries": self.entries,
             "rejected_by_reason": self.rejected_by_reason,
             "first_rejected_lines": self.first_rejected_lines,
+            "undated": self.undated,
         }
 
 
@@ -121,32 +125,50 @@ class _Tally:
         self.valid = 0
         self.rejected: Counter[str] = Counter()
         self.first_lines: dict[str, list[int]] = {}
+        # Numbers kept whose registration date could not be read ("bad_date" lines).
+        self.undated = 0
 
     def reject(self, reason: str, line: int) -> None:
+        if reason == "bad_date":
+            self.undated += 1
+            return
         self.rejected[reason] += 1
         lines = self.first_lines.setdefault(reason, [])
         if len(lines) < FIRST_LINES_KEPT:
             lines.append(line)
 
 
-def _normalised(
-    lines: Iterator[ListLine | BadLine], region: str, tally: _Tally, action: str | None
-) -> Iterator[tuple[str, date | None]]:
+def _line_chunks(
+    lines: Iterator[ListLine | BadLine], tally: _Tally, action: str | None
+) -> Iterator[tuple[list[ListLine], list[str]]]:
+    chunk: list[ListLine] = []
     for item in lines:
         if isinstance(item, BadLine):
             tally.reject(item.reason, item.line)
-            continue
-        if action is not None and item.action != action:
-            continue
-        e164 = to_e164(item.raw, region)
-        if e164 is None:
-            result = normalize(item.raw, region)
-            tally.reject(
-                result.reason if isinstance(result, Rejection) else "invalid_number", item.line
-            )
-            continue
-        tally.valid += 1
-        yield e164, item.registered_at
+        elif action is None or item.action == action:
+            chunk.append(item)
+            if len(chunk) == CHUNK_LINES:
+                yield chunk, [line.raw for line in chunk]
+                chunk = []
+    if chunk:
+        yield chunk, [line.raw for line in chunk]
+
+
+def _normalised(
+    lines: Iterator[ListLine | BadLine],
+    region: str,
+    tally: _Tally,
+    action: str | None,
+    parallel: bool,
+) -> Iterator[tuple[str, date | None]]:
+    chunks = _line_chunks(lines, tally, action)
+    for chunk, numbers in normalised_chunks(chunks, region, parallel=parallel):
+        for item, e164 in zip(chunk, numbers, strict=True):
+            if isinstance(e164, Rejection):
+                tally.reject(e164.reason, item.line)
+            else:
+                tally.valid += 1
+                yield e164, item.registered_at
 
 
 def _get_list(session: Session, name: str) -> OppositionList | None:
@@ -164,8 +186,12 @@ def import_list(
     max_age_days: int | None = None,
     column: str | None = None,
     now: datetime,
+    parallel: bool | None = None,
 ) -> ImportResult:
-    """Import ``path`` into the list ``list_name`` (created on first import) as a new version."""
+    """Import ``path`` into the list ``list_name`` (created on first import) as a new version.
+
+    Numbers are normalised in a helper process for big files (see ``suppression.pipeline``).
+    """
     if format not in FORMATS:
         raise InvalidArgumentError(
             f"unknown list format {format!r}", hint=f"use one of {', '.join(FORMATS)}"
@@ -178,7 +204,11 @@ def import_list(
         raise InvalidArgumentError("a list name must be 1 to 64 characters")
     file_name = str(path)
     sha = file_sha256(path)
-    fmt = detect_format(path, mode=mode) if format == "auto" else format
+    if format == "auto":
+        # A named column only makes sense for a delimited file.
+        fmt = "csv" if column is not None else detect_format(path, mode=mode)
+    else:
+        fmt = format
     region = region or DEFAULT_REGION.get(fmt, "FR")
 
     opposition = _get_list(session, list_name)
@@ -218,39 +248,33 @@ def import_list(
 
     tally = _Tally()
     previous_entries = current.entries if current is not None else 0
-    if mode == "full":
-        rows = _normalised(
-            read_list(path, format=fmt, mode="full", column=column), region, tally, None
-        )
-        if previous_entries == 0:
-            added = bulk.insert_entries(session, opposition.id, version.id, rows)
-            removed, unchanged, distinct = 0, 0, added
-        else:
-            added, removed, unchanged, distinct = bulk.replace_entries(
-                session, opposition.id, version.id, rows
-            )
-        entries = distinct
-        duplicates = tally.valid - distinct
-    else:
-        # Removals first, so a number both removed and re-added in one file ends up listed.
-        removed = bulk.delete_entries(
-            session,
-            opposition.id,
-            (
-                e164
-                for e164, _ in _normalised(
-                    read_list(path, format=fmt, mode="delta"), region, _Tally(), "remove"
+    parallel = worth_parallel(path, parallel)
+    with paused_gc():
+        if mode == "full":
+            lines = read_list(path, format=fmt, mode="full", column=column)
+            rows = _normalised(lines, region, tally, None, parallel)
+            if previous_entries == 0:
+                added = bulk.insert_entries(session, opposition.id, version.id, rows)
+                removed, unchanged, distinct = 0, 0, added
+            else:
+                added, removed, unchanged, distinct = bulk.replace_entries(
+                    session, opposition.id, version.id, rows
                 )
-            ),
-        )
-        adds = _normalised(read_list(path, format=fmt, mode="delta"), region, tally, "add")
-        added = bulk.insert_entries(session, opposition.id, version.id, adds)
-        unchanged = tally.valid - added
-        duplicates = 0
-        entries = previous_entries - removed + added
-        tally.valid += removed
+            entries, duplicates, usable = distinct, tally.valid - distinct, tally.valid
+        else:
+            # Removals first, so a number both removed and re-added in one file ends up listed.
+            removals = _Tally()
+            lines = read_list(path, format=fmt, mode="delta")
+            gone = (e164 for e164, _ in _normalised(lines, region, removals, "remove", parallel))
+            removed = bulk.delete_entries(session, opposition.id, gone)
+            lines = read_list(path, format=fmt, mode="delta")
+            adds = _normalised(lines, region, tally, "add", parallel)
+            added = bulk.insert_entries(session, opposition.id, version.id, adds)
+            unchanged, duplicates = tally.valid - added, 0
+            entries = previous_entries - removed + added
+            usable = tally.valid + removals.valid
 
-    if tally.valid == 0:
+    if usable == 0:
         raise ListFileError(
             f"no usable number in the list file ({sum(tally.rejected.values())} lines rejected: "
             + ", ".join(f"{reason} {count}" for reason, count in tally.rejected.most_common())
@@ -264,6 +288,7 @@ def import_list(
     version.rejected_detail = {
         "by_reason": dict(tally.rejected),
         "first_lines": tally.first_lines,
+        "undated": tally.undated,
     }
     opposition.current_version_id = version.id
     result = ImportResult(
@@ -283,6 +308,7 @@ def import_list(
         entries=entries,
         rejected_by_reason=dict(tally.rejected),
         first_rejected_lines=tally.first_lines,
+        undated=tally.undated,
     )
     audit.record(session, "list_import", result.as_dict(), at=now)
     return result

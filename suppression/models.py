@@ -18,7 +18,6 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
-    Index,
     Integer,
     MetaData,
     String,
@@ -108,10 +107,9 @@ class ListEntry(Base):
     """A number on a list, with the version that added it."""
 
     __tablename__ = "list_entry"
-    __table_args__ = (
-        Index("ix_list_entry_e164", "e164"),
-        {"sqlite_with_rowid": False},
-    )
+    # Lookups always name the lists (list_id IN ... AND e164 IN ...), which the primary key
+    # serves; a second index on e164 alone would double the cost of loading millions of rows.
+    __table_args__ = {"sqlite_with_rowid": False}
 
     list_id: Mapped[int] = mapped_column(ForeignKey("opposition_list.id"), primary_key=True)
     e164: Mapped[str] = mapped_column(String(16), primary_key=True)

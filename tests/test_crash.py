@@ -21,19 +21,20 @@ CHILD = textwrap.dedent(
     import os, signal, sys
     from datetime import UTC, datetime
     import suppression.lists as lists
+    import suppression.pipeline as pipeline
     from campaign.database import make_engine, make_sessionmaker
 
     db_url, path, kill_at = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    real, seen = lists.to_e164, 0
+    real, seen = pipeline.e164_or_rejection, 0
 
-    def dying_to_e164(raw, region):
+    def dying(raw, region):
         global seen
         seen += 1
         if seen == kill_at:
             os.kill(os.getpid(), signal.SIGKILL)
         return real(raw, region)
 
-    lists.to_e164 = dying_to_e164
+    pipeline.e164_or_rejection = dying
     with make_sessionmaker(make_engine(db_url)).begin() as session:
         lists.import_list(session, path, list_name="bloctel", now=datetime.now(UTC))
     """

@@ -871,3 +871,59 @@ def test_only_library_errors_escape(tmp_path: Path, content: bytes, fmt: str, mo
     assert all(type(item) in (ListLine, BadLine) for item in items)
     numbers = [item.line for item in items]
     assert numbers == sorted(numbers)
+
+
+_DATED_PIECES = [
+    "0612345678;01/03/2024",
+    "0712345678;2024-03-01",
+    "0612345678;2024-02-30",
+    "061234567;;01/03/2024",
+    "0612345678;01/03/2024;",
+    "06123456789;1/03/2024",
+    "06123456a8;01/03/2024",
+    "0612345678|01/03/2024",
+    "0612345678;01/03/2024 ",
+    "0612345678",
+    "",
+    "01/03/2024",
+    "0612345678;",
+]
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    lines=st.lists(st.sampled_from(_DATED_PIECES), min_size=1, max_size=12),
+    newline=st.sampled_from(["\n", "\r\n"]),
+    final=st.booleans(),
+)
+def test_dated_blocks_read_like_lines(
+    tmp_path: Path, lines: list[str], newline: str, final: bool
+) -> None:
+    path = write(tmp_path, newline.join(lines) + (newline if final else ""))
+    for day in ("01/03/2024", "2024-03-01", "1/03/2024"):
+        listfiles._parse_date(day)  # known dates let whole blocks take the fast path
+
+    def read() -> tuple[list[ListLine | BadLine], str]:
+        try:
+            return list(read_list(path, format="national")), ""
+        except (ListFileError, InputFileError) as exc:
+            return [], str(exc)
+
+    fast = read()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(listfiles, "_dated_block", lambda block, dates: None)
+        assert read() == fast
+
+
+def test_dated_block_takes_clean_blocks_only() -> None:
+    listfiles._parse_date("01/03/2024")
+    known = listfiles._date_cache
+    block = "0612345678;01/03/2024\n0712345678;01/03/2024"
+    assert listfiles._dated_block(block, known) == (["0612345678", "0712345678"], [D, D])
+    assert listfiles._dated_block(block + "\n", known) is None
+    assert listfiles._dated_block(block.replace(";0", ";;"), known) is None
+    assert listfiles._dated_block("061234567;;01/03/2024", known) is None
+    assert listfiles._dated_block("06123456a8;01/03/2024", known) is None
+    assert listfiles._dated_block("0612345678;02/03/1999", known) is None

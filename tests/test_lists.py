@@ -133,3 +133,31 @@ def test_max_age_is_per_list_and_remembered(session: Session, tmp_path: Path) ->
     import_list(session, write(tmp_path / "b.txt", "+12015550124\n"), list_name="us", now=NOW)
     [status] = list_statuses(session, now=NOW + timedelta(days=31))
     assert status.max_age_days == 31 and status.fresh
+
+
+def test_the_helper_process_imports_the_same_entries(db_url: str, tmp_path: Path) -> None:
+    from campaign.database import make_engine, make_sessionmaker
+
+    path = write(tmp_path / "l.txt", "".join(f"06{i:08d}\n" for i in range(50_000)) + "junk\n")
+    results = []
+    for parallel in (False, True):
+        maker = make_sessionmaker(make_engine(f"sqlite:///{tmp_path / f'{parallel}.db'}"))
+        with maker.begin() as session:
+            result = import_list(session, path, list_name="l", parallel=parallel, now=NOW)
+            results.append((result.entries, result.rejected, sorted(entries(session))))
+    assert results[0] == results[1]
+    assert results[0][:2] == (50_000, 1)
+
+
+def test_an_unreadable_date_keeps_the_number(session: Session, tmp_path: Path) -> None:
+    path = write(tmp_path / "l.txt", "0612345678;31/02/2024\n0145678901;2024-03-02\n")
+    result = import_list(session, path, list_name="l", now=NOW)
+    assert (result.entries, result.rejected, result.undated) == (2, 0, 1)
+    assert entries(session)["+33612345678"] is None
+
+
+def test_a_named_column_means_a_delimited_file(session: Session, tmp_path: Path) -> None:
+    path = write(tmp_path / "l.csv", "id;Portable;Fixe\n1;0612345678;0145678901\n")
+    result = import_list(session, path, list_name="l", column="Fixe", now=NOW)
+    assert result.format == "csv"
+    assert set(entries(session)) == {"+33145678901"}

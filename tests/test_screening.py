@@ -121,3 +121,35 @@ def test_conservation_on_the_shipped_example(session: Session) -> None:
     assert result.blocked > 0 and result.rejected > 0 and result.callable > 0
     written = sum(len(read_rows(out / name)) - 1 for name in ("c.csv", "b.csv", "r.csv"))
     assert written == 300
+
+
+def test_ragged_rows_keep_their_extra_cells_after_the_added_columns(
+    session: Session, ready: Path, tmp_path: Path
+) -> None:
+    path = write(tmp_path / "ragged.csv", "Nom;Téléphone\nPetit;0612345670;note;x\nSeul\n")
+    result = screen_file(session, path, now=NOW)
+    assert result.conserved and (result.callable, result.rejected) == (1, 1)
+    [_, row] = read_rows(Path(result.outputs["callable"].path))
+    assert row == ["Petit", "0612345670", "'+33612345670", "callable", "", "note", "x"]
+    [_, short] = read_rows(Path(result.outputs["rejected"].path))
+    assert short == ["Seul", "", "", "rejected", "empty"]
+
+
+def test_the_helper_process_gives_the_same_outputs(session: Session, tmp_path: Path) -> None:
+    examples = Path(__file__).parent.parent / "examples"
+    import_list(session, examples / "opposition.txt", list_name="bloctel", now=NOW)
+    hashes = []
+    for parallel in (False, True):
+        out = tmp_path / str(parallel)
+        out.mkdir()
+        result = screen_file(
+            session,
+            examples / "prospects.csv",
+            now=NOW,
+            parallel=parallel,
+            output=out / "c.csv",
+            blocked=out / "b.csv",
+            rejected=out / "r.csv",
+        )
+        hashes.append({kind: output.sha256 for kind, output in result.outputs.items()})
+    assert hashes[0] == hashes[1]
