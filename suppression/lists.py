@@ -55,6 +55,7 @@ class ImportResult:
     mode: str
     region: str
     version_id: int | None
+    version: int | None
     already_imported: bool
     added: int = 0
     removed: int = 0
@@ -75,6 +76,7 @@ class ImportResult:
             "mode": self.mode,
             "region": self.region,
             "version_id": self.version_id,
+            "version": self.version,
             "already_imported": self.already_imported,
             "added": self.added,
             "removed": self.removed,
@@ -95,6 +97,7 @@ class ListStatus:
     entries: int
     max_age_days: int
     version_id: int | None
+    version: int | None
     last_import: datetime | None
     last_file: str | None
     last_sha256: str | None
@@ -110,6 +113,7 @@ class ListStatus:
             "entries": self.entries,
             "max_age_days": self.max_age_days,
             "version_id": self.version_id,
+            "version": self.version,
             "last_import": None if self.last_import is None else self.last_import.isoformat(),
             "last_file": self.last_file,
             "last_sha256": self.last_sha256,
@@ -217,7 +221,16 @@ def import_list(
         current = session.get(ListVersion, opposition.current_version_id)
     if current is not None and current.sha256 == sha:
         return ImportResult(
-            list_name, file_name, sha, fmt, mode, region, current.id, True, entries=current.entries
+            list_name,
+            file_name,
+            sha,
+            fmt,
+            mode,
+            region,
+            current.id,
+            current.number,
+            True,
+            entries=current.entries,
         )
     if mode == "delta" and current is None:
         raise ListFileError(
@@ -236,6 +249,7 @@ def import_list(
 
     version = ListVersion(
         list_id=opposition.id,
+        number=(current.number if current is not None else 0) + 1,
         file_name=file_name,
         sha256=sha,
         format=fmt,
@@ -299,6 +313,7 @@ def import_list(
         mode,
         region,
         version.id,
+        version.number,
         False,
         added=added,
         removed=removed,
@@ -330,6 +345,7 @@ def list_statuses(session: Session, *, now: datetime) -> list[ListStatus]:
                 entries=version.entries if version else 0,
                 max_age_days=opposition.max_age_days,
                 version_id=version.id if version else None,
+                version=version.number if version else None,
                 last_import=version.imported_at if version else None,
                 last_file=version.file_name if version else None,
                 last_sha256=version.sha256 if version else None,

@@ -85,6 +85,7 @@ class ListVersion(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     list_id: Mapped[int] = mapped_column(ForeignKey("opposition_list.id"), index=True)
+    number: Mapped[int]  # 1, 2, 3... within its list: what users call "version 3"
     file_name: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
     format: Mapped[str] = mapped_column(String(16))
@@ -100,7 +101,7 @@ class ListVersion(Base):
     rejected_detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     def __repr__(self) -> str:
-        return f"ListVersion(id={self.id}, list_id={self.list_id}, sha256={self.sha256[:12]!r})"
+        return f"ListVersion(list_id={self.list_id}, number={self.number}, sha={self.sha256[:8]})"
 
 
 class ListEntry(Base):

@@ -9,16 +9,18 @@ whatever the file's or the list's size. Every run is recorded in the audit log (
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from suppression import audit, bulk
 from suppression.lists import ListStatus, select_lists
+from suppression.models import ListVersion
 from suppression.optouts import find_optouts, optout_count
 from suppression.phone import Rejection
 from suppression.pipeline import Normalised, normalised_chunks, paused_gc, worth_parallel
@@ -114,7 +116,9 @@ def screen_file(
         index = find_phone_column(header, column, file=str(source))
         out_header = header + list(ADDED_COLUMNS)
         writers = {kind: SafeCsvWriter(targets[kind], out_header) for kind in OUTPUTS}
-        screen = _ChunkScreen(session, len(header), names, writers)
+        screen = _ChunkScreen(
+            session, len(header), names, _version_numbers(session, names), writers
+        )
         chunks = _chunks(table, index)
         try:
             with paused_gc():
@@ -169,6 +173,12 @@ def screen_file(
     )
 
 
+def _version_numbers(session: Session, list_ids: Iterable[int]) -> dict[int, int]:
+    """Version id -> its number within its list, for the reasons written in the outputs."""
+    query = select(ListVersion.id, ListVersion.number).where(ListVersion.list_id.in_(list_ids))
+    return {version_id: number for version_id, number in session.execute(query)}
+
+
 def _chunks(table: TableReader, index: int) -> Iterator[tuple[list[list[str]], list[str]]]:
     """The table's rows in chunks, each with the cells of its number column."""
     chunk: list[list[str]] = []
@@ -189,9 +199,11 @@ class _ChunkScreen:
         session: Session,
         width: int,
         names: dict[int, str],
+        versions: dict[int, int],
         writers: dict[str, SafeCsvWriter],
     ) -> None:
         self.session, self.width, self.names, self.writers = session, width, names, writers
+        self.versions = versions
         self.counts: Counter[str] = Counter()
         self.by_list: Counter[str] = Counter()
         self.by_reason: Counter[str] = Counter()
@@ -222,7 +234,8 @@ class _ChunkScreen:
                 reasons.append(f"optout (since {since}, source {optout.source})")
             for list_id, version_id, registered_at in listed.get(e164, ()):
                 self.by_list[self.names[list_id]] += 1
-                text = f"list {self.names[list_id]} (entry added by version {version_id}"
+                number = self.versions[version_id]
+                text = f"list {self.names[list_id]} (entry added by version {number}"
                 if registered_at is not None:
                     text += f", registered {registered_at.isoformat()}"
                 reasons.append(text + ")")

@@ -93,6 +93,10 @@ def test_optout_add_remove_and_screen(db_url: str, tmp_path: Path) -> None:
         (["screen", "{empty}"], "Error: "),
         (["lists", "import", "{garbage}", "--list", "x"], "Error: "),
         (["screen", "{nocolumn}"], "Error: no phone number column"),
+        (["screen", "{binary}"], "Error: "),
+        (["screen", "{latin1}", "--encoding", "utf-8"], "Error: "),
+        (["screen", "{nocolumn}", "--lists", "nope"], "Error: unknown list 'nope'"),
+        (["lists", "import", "{empty}", "--list", "x"], "Error: "),
     ],
 )
 def test_bad_input_is_one_error_line_and_exit_1(
@@ -102,6 +106,8 @@ def test_bad_input_is_one_error_line_and_exit_1(
         "{empty}": write(tmp_path / "empty.csv", ""),
         "{garbage}": write(tmp_path / "garbage.txt", "hello\nworld\n"),
         "{nocolumn}": write(tmp_path / "nocol.csv", "Nom;Ville\nDupont;Lyon\n"),
+        "{binary}": write(tmp_path / "photo.csv", "\x89PNG\x00\x00\x01", "latin-1"),
+        "{latin1}": write(tmp_path / "latin.csv", "Nom;Tél\nHélène;0612345678\n", "cp1252"),
     }
     args = [str(files.get(a, a)) for a in args]
     run(db_url, "lists", "import", str(EXAMPLES / "opposition.txt"), "--list", "bloctel")

@@ -153,3 +153,21 @@ def test_the_helper_process_gives_the_same_outputs(session: Session, tmp_path: P
         )
         hashes.append({kind: output.sha256 for kind, output in result.outputs.items()})
     assert hashes[0] == hashes[1]
+
+
+def test_an_xlsx_file_is_screened_with_numbers_kept_as_text(
+    session: Session, ready: Path, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["Nom", "Portable"])
+    sheet.append(["Dupont", 612345678])  # Excel ate the zero and stored a number
+    sheet.append(["Petit", "06 12 34 56 70"])
+    workbook.save(tmp_path / "salon.xlsx")
+    result = screen_file(session, tmp_path / "salon.xlsx", now=NOW)
+    assert (result.blocked, result.callable, result.column) == (1, 1, "Portable")
+    [_, row] = read_rows(Path(result.outputs["blocked"].path))
+    assert row[:3] == ["Dupont", "612345678", "'+33612345678"]
