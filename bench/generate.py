@@ -230,10 +230,36 @@ def ascii_fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
+def initials(first: str) -> str:
+    """How a hurried sales agent types a first name: "Jean-Pierre" -> "J.-P."."""
+    return "-".join(part[0] + "." for part in first.split("-"))
+
+
 def prospect_rows(count: int, seed: int, blocked: set[str] | None = None) -> Iterator[list[str]]:
-    """Rows of a prospect file; the NSNs used are added to ``blocked`` when given (for lists)."""
+    """Rows of a prospect file; the NSNs used are added to ``blocked`` when given (for lists).
+
+    About 5 % of rows re-enter an earlier prospect the way a second file would: initials for the
+    first name, the legal form dropped, the number in another shape, the e-mail missing.
+    """
     rng = random.Random(seed)
+    people: list[tuple[str, str, str, str, str, str, str]] = []
     for index in range(count):
+        if people and rng.random() < 0.05:
+            first, last, company, nsn, email, postcode, town = rng.choice(people)
+            words = company.split()
+            if words[0] in LEGAL_FORMS:
+                words = words[1:]
+            yield [
+                str(index + 1),
+                last.upper(),
+                initials(first),
+                " ".join(words),
+                messy(nsn, rng),
+                "",
+                postcode,
+                town,
+            ]
+            continue
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         postcode, town = rng.choice(TOWNS)
         company = " ".join(
@@ -254,7 +280,9 @@ def prospect_rows(count: int, seed: int, blocked: set[str] | None = None) -> Ite
             number = messy(nsn, rng)
             if blocked is not None and rng.random() < 0.15:
                 blocked.add(nsn)
-        email = ascii_fold(f"{first}.{last}@example.fr".lower().replace(" ", ""))
+        email = ascii_fold(f"{first[0]}.{last}{rng.randrange(1000)}@example.fr".lower())
+        if roll >= 0.07:
+            people.append((first, last, company, nsn, email, postcode, town))
         yield [
             str(index + 1),
             last.upper() if rng.random() < 0.3 else last,

@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+import campaign.models  # noqa: F401  (registers the campaign tables on the shared metadata)
 from campaign.errors import DatabaseError
 from suppression.models import Base
 

@@ -1,0 +1,157 @@
+"""Export the contacts of a campaign to call: one row per person, screened at this moment.
+
+Each active contact (after dedup) gets its preferred usable number: ``prefer="mobile"`` puts
+mobiles first, ``"fixed"`` fixed lines first, else the file's order. Numbers are screened
+against the current versions of every opposition list and the opt-outs at the moment of export,
+never from a cached verdict; like ``screen``, it fails closed on a stale or missing list. A
+number on a list is skipped (another number of the contact may still be called); a contact one
+of whose numbers is opted out is left out entirely, since the opt-out expresses the person's
+wish. Contacts left without a usable number are counted. Rows can be dealt round-robin to
+agents. Each export is recorded in the audit log with the list versions used.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from campaign.campaigns import get_campaign
+from campaign.dedupe import active_contacts
+from campaign.models import Contact, ContactNumber
+from suppression import audit, bulk
+from suppression.errors import InvalidArgumentError
+from suppression.lists import ListStatus, select_lists
+from suppression.optouts import find_optouts
+from suppression.tabular import SafeCsvWriter
+
+PREFERENCES = ("mobile", "fixed")
+HEADER = (
+    "contact_id",
+    "agent",
+    "number",
+    "first_name",
+    "last_name",
+    "company",
+    "other_numbers",
+    "email",
+    "postcode",
+    "city",
+    "source_file",
+    "source_row",
+)
+MOBILE_TYPES = ("mobile", "fixed_line_or_mobile")
+
+
+@dataclass(frozen=True)
+class CallList:
+    campaign: str
+    output: str
+    sha256: str
+    rows: int
+    left_out: dict[str, int]
+    lists: list[ListStatus]
+    agents: dict[str, int] = field(default_factory=dict)
+    run_id: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "campaign": self.campaign,
+            "output": self.output,
+            "sha256": self.sha256,
+            "rows": self.rows,
+            "left_out": self.left_out,
+            "agents": self.agents,
+            "lists": [status.as_dict() for status in self.lists],
+            "run_id": self.run_id,
+        }
+
+
+def _ranked(numbers: Sequence[ContactNumber], prefer: str | None) -> list[ContactNumber]:
+    usable = [n for n in numbers if n.e164]
+    if prefer is None:
+        return usable
+
+    def rank(number: ContactNumber) -> int:
+        is_mobile = number.line_type in MOBILE_TYPES
+        return 0 if is_mobile == (prefer == "mobile") else 1
+
+    return sorted(usable, key=rank)  # stable: the file's order within each rank
+
+
+def export_calllist(
+    session: Session,
+    campaign_name: str,
+    output: str | Path,
+    *,
+    limit: int | None = None,
+    agents: Sequence[str] = (),
+    prefer: str | None = None,
+    now: datetime,
+) -> CallList:
+    """Write the campaign's call list to ``output`` (CSV) and record the export."""
+    if prefer is not None and prefer not in PREFERENCES:
+        raise InvalidArgumentError(f"unknown preference {prefer!r}", hint="use mobile or fixed")
+    if limit is not None and limit < 1:
+        raise InvalidArgumentError("--limit must be at least 1")
+    campaign = get_campaign(session, campaign_name)
+    chosen = select_lists(session, None, now=now)
+    contacts = active_contacts(session, campaign)
+    numbers = sorted({n.e164 for c in contacts for n in c.numbers if n.e164})
+    listed = bulk.find_listed(session, numbers, [s.list_id for s in chosen])
+    opted = find_optouts(session, numbers)
+    left_out: Counter[str] = Counter()
+    dealt: Counter[str] = Counter()
+    rows = 0
+    with SafeCsvWriter(output, HEADER) as writer:
+        for contact in contacts:
+            if limit is not None and rows >= limit:
+                left_out["over_limit"] += 1
+                continue
+            if any(n.e164 in opted for n in contact.numbers):
+                left_out["opted_out"] += 1
+                continue
+            candidates = [n for n in _ranked(contact.numbers, prefer) if n.e164 not in listed]
+            if not candidates:
+                any_usable = any(n.e164 for n in contact.numbers)
+                left_out["all_numbers_opposed" if any_usable else "no_usable_number"] += 1
+                continue
+            agent = agents[rows % len(agents)] if agents else ""
+            dealt[agent] += 1
+            writer.write(_row(contact, candidates, agent))
+            rows += 1
+        sha = writer.close()
+    result = CallList(
+        campaign=campaign.name,
+        output=str(output),
+        sha256=sha,
+        rows=rows,
+        left_out=dict(left_out),
+        lists=chosen,
+        agents=dict(dealt) if agents else {},
+    )
+    run = audit.record(session, "calllist", result.as_dict(), at=now)
+    return CallList(**{**vars(result), "run_id": run.id})
+
+
+def _row(contact: Contact, candidates: list[ContactNumber], agent: str) -> list[str]:
+    best, others = candidates[0], candidates[1:]
+    return [
+        str(contact.id),
+        agent,
+        best.e164 or "",
+        contact.first_name,
+        contact.last_name,
+        contact.company,
+        " ".join(n.e164 or "" for n in others),
+        contact.email,
+        contact.postcode,
+        contact.city,
+        str(contact.source_file_id),
+        str(contact.source_row),
+    ]

@@ -1,0 +1,155 @@
+"""Campaigns: create, list, describe."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from campaign.errors import ConflictError, NotFoundError
+from campaign.models import Campaign, Contact, Merge, SourceFile
+from suppression import audit
+from suppression.errors import InvalidArgumentError
+from suppression.phone import PhoneNumber, normalize
+
+# The region phonenumbers uses for national numbers in each jurisdiction.
+JURISDICTIONS = {"FR": "FR", "US": "US", "UK": "GB", "CA": "CA"}
+AUDIENCES = ("consumer", "business")
+
+
+@dataclass(frozen=True)
+class CampaignSummary:
+    name: str
+    jurisdiction: str
+    audience: str
+    caller_id: str | None
+    purpose: str | None
+    starts: date | None
+    ends: date | None
+    created_at: datetime
+    contacts: int
+    merged: int
+    files: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            key: value.isoformat() if isinstance(value, date) else value
+            for key, value in vars(self).items()
+        }
+
+
+def region_of(campaign: Campaign) -> str:
+    return JURISDICTIONS[campaign.jurisdiction]
+
+
+def new_campaign(
+    session: Session,
+    name: str,
+    *,
+    jurisdiction: str = "FR",
+    audience: str = "consumer",
+    caller_id: str | None = None,
+    purpose: str | None = None,
+    starts: date | None = None,
+    ends: date | None = None,
+    now: datetime,
+) -> Campaign:
+    """Create a campaign. The caller ID is stored normalised (E.164)."""
+    if not name or len(name) > 64:
+        raise InvalidArgumentError("a campaign name must be 1 to 64 characters")
+    jurisdiction = jurisdiction.upper()
+    if jurisdiction not in JURISDICTIONS:
+        raise InvalidArgumentError(
+            f"unknown jurisdiction {jurisdiction!r}",
+            hint=f"use one of {', '.join(JURISDICTIONS)}",
+        )
+    if audience not in AUDIENCES:
+        raise InvalidArgumentError(
+            f"unknown audience {audience!r}", hint="use consumer or business"
+        )
+    if starts and ends and ends < starts:
+        raise InvalidArgumentError(f"the campaign ends ({ends}) before it starts ({starts})")
+    if session.scalar(select(Campaign.id).where(Campaign.name == name)) is not None:
+        raise ConflictError(f"a campaign named {name!r} already exists", hint="pick another name")
+    caller = None
+    if caller_id:
+        parsed = normalize(caller_id, JURISDICTIONS[jurisdiction])
+        if not isinstance(parsed, PhoneNumber):
+            raise InvalidArgumentError(
+                f"the caller ID {caller_id!r} is not a valid number ({parsed.reason})"
+            )
+        caller = parsed.e164
+    campaign = Campaign(
+        name=name,
+        jurisdiction=jurisdiction,
+        audience=audience,
+        caller_id=caller,
+        purpose=purpose,
+        starts=starts,
+        ends=ends,
+        created_at=now,
+    )
+    session.add(campaign)
+    session.flush()
+    audit.record(
+        session,
+        "campaign_new",
+        {"campaign": name, "jurisdiction": jurisdiction, "audience": audience, "caller_id": caller},
+        at=now,
+    )
+    return campaign
+
+
+def get_campaign(session: Session, name: str) -> Campaign:
+    campaign = session.scalars(select(Campaign).where(Campaign.name == name)).first()
+    if campaign is None:
+        known = ", ".join(session.scalars(select(Campaign.name).order_by(Campaign.name))) or "none"
+        raise NotFoundError(
+            f"no campaign named {name!r} (campaigns: {known})",
+            hint="create it with: campaign new NAME",
+        )
+    return campaign
+
+
+def summarize(session: Session, campaign: Campaign) -> CampaignSummary:
+    def count(query: Any) -> int:
+        return int(session.scalar(query) or 0)
+
+    return CampaignSummary(
+        name=campaign.name,
+        jurisdiction=campaign.jurisdiction,
+        audience=campaign.audience,
+        caller_id=campaign.caller_id,
+        purpose=campaign.purpose,
+        starts=campaign.starts,
+        ends=campaign.ends,
+        created_at=campaign.created_at,
+        contacts=count(
+            select(func.count())
+            .select_from(Contact)
+            .where(Contact.campaign_id == campaign.id, Contact.merged_into_id.is_(None))
+        ),
+        merged=count(
+            select(func.count())
+            .select_from(Contact)
+            .where(Contact.campaign_id == campaign.id, Contact.merged_into_id.is_not(None))
+        ),
+        files=count(
+            select(func.count())
+            .select_from(SourceFile)
+            .where(SourceFile.campaign_id == campaign.id)
+        ),
+    )
+
+
+def list_campaigns(session: Session) -> list[CampaignSummary]:
+    campaigns = session.scalars(select(Campaign).order_by(Campaign.name))
+    return [summarize(session, campaign) for campaign in campaigns]
+
+
+def merges_of(session: Session, campaign: Campaign) -> list[Merge]:
+    query = select(Merge).where(Merge.campaign_id == campaign.id).order_by(Merge.id)
+    return list(session.scalars(query))

@@ -1,0 +1,258 @@
+"""Find and merge duplicate contacts of a campaign, reversibly.
+
+Matching (exact keys, French-aware fuzzy names, blocking) lives in ``campaign.matching``; this
+module applies it to the database. Survivorship rules, per cluster:
+
+* the survivor is the cluster's oldest contact (lowest id): its id stays the one people know;
+* each field takes the most recent non-empty value (latest import, then latest row);
+* every number of every record is kept (once per E.164, or per raw text when unusable);
+* attributes are merged, the most recent value winning per key;
+* opt-outs and list entries are per number, so the most restrictive state is kept by
+  construction: no number leaves the campaign.
+
+Each merge stores the records as they were, so ``unmerge`` restores them exactly. A merge whose
+contacts were merged again later must be undone after that later one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from campaign.campaigns import get_campaign
+from campaign.errors import ConflictError, NotFoundError
+from campaign.matching import ContactRecord, Link, clusters, find_links
+from campaign.models import Campaign, Contact, ContactNumber, Merge
+from suppression import audit
+from suppression.errors import InvalidArgumentError
+
+CONTACT_FIELDS = (
+    "first_name",
+    "last_name",
+    "company",
+    "email",
+    "address",
+    "postcode",
+    "city",
+    "siren",
+    "audience",
+)
+NUMBER_FIELDS = ("position", "kind", "raw", "e164", "line_type", "rejection")
+
+
+@dataclass(frozen=True)
+class Cluster:
+    ids: tuple[int, ...]
+    links: tuple[Link, ...]
+    merge_id: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ids": list(self.ids),
+            "merge_id": self.merge_id,
+            "links": [
+                {
+                    "a": x.a,
+                    "b": x.b,
+                    "keys": list(x.keys),
+                    "score": x.score,
+                    "detail": dict(x.detail),
+                }
+                for x in self.links
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class DedupeReport:
+    campaign: str
+    threshold: float
+    applied: bool
+    contacts: int
+    clusters: list[Cluster] = field(default_factory=list)
+
+    @property
+    def duplicates(self) -> int:
+        return sum(len(c.ids) - 1 for c in self.clusters)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "campaign": self.campaign,
+            "threshold": self.threshold,
+            "applied": self.applied,
+            "contacts": self.contacts,
+            "duplicates": self.duplicates,
+            "clusters": [c.as_dict() for c in self.clusters],
+        }
+
+
+def active_contacts(session: Session, campaign: Campaign) -> list[Contact]:
+    query = (
+        select(Contact)
+        .where(Contact.campaign_id == campaign.id, Contact.merged_into_id.is_(None))
+        .order_by(Contact.id)
+    )
+    return list(session.scalars(query))
+
+
+def as_record(contact: Contact) -> ContactRecord:
+    return ContactRecord(
+        id=contact.id,
+        first_name=contact.first_name,
+        last_name=contact.last_name,
+        company=contact.company,
+        numbers=tuple(n.e164 for n in contact.numbers if n.e164),
+        email=contact.email,
+        siren=contact.siren,
+        postcode=contact.postcode,
+        city=contact.city,
+    )
+
+
+def dedupe(
+    session: Session,
+    campaign_name: str,
+    *,
+    threshold: float = 85.0,
+    apply: bool = False,
+    now: datetime,
+) -> DedupeReport:
+    """Find the campaign's duplicate clusters; merge each one when ``apply``."""
+    if not 0 <= threshold <= 100:
+        raise InvalidArgumentError(f"the threshold must be between 0 and 100, not {threshold:g}")
+    campaign = get_campaign(session, campaign_name)
+    contacts = active_contacts(session, campaign)
+    links = find_links((as_record(c) for c in contacts), threshold=threshold)
+    by_pair: dict[int, list[Link]] = {}
+    for link in links:
+        by_pair.setdefault(link.a, []).append(link)
+    found = []
+    by_id = {c.id: c for c in contacts}
+    for ids in clusters(by_id, links):
+        members = set(ids)
+        cluster_links = tuple(x for a in ids for x in by_pair.get(a, []) if x.b in members)
+        merge_id = None
+        if apply:
+            merge_id = merge(session, [by_id[i] for i in ids], cluster_links, now=now).id
+        found.append(Cluster(ids, cluster_links, merge_id))
+    report = DedupeReport(campaign.name, threshold, apply, len(contacts), found)
+    if apply:
+        audit.record(
+            session,
+            "dedupe",
+            {
+                "campaign": campaign.name,
+                "threshold": threshold,
+                "merges": [c.merge_id for c in found],
+            },
+            at=now,
+        )
+    return report
+
+
+def snapshot(contact: Contact) -> dict[str, Any]:
+    return {
+        "id": contact.id,
+        "merged_into_id": contact.merged_into_id,
+        "attributes": dict(contact.attributes),
+        **{name: getattr(contact, name) for name in CONTACT_FIELDS},
+        "numbers": [{name: getattr(n, name) for name in NUMBER_FIELDS} for n in contact.numbers],
+    }
+
+
+def merge(
+    session: Session, contacts: list[Contact], links: tuple[Link, ...], *, now: datetime
+) -> Merge:
+    """Merge ``contacts`` into the oldest one (see the module docstring for the rules)."""
+    ordered = sorted(contacts, key=lambda c: c.id)
+    survivor = ordered[0]
+    before = {"contacts": [snapshot(c) for c in ordered]}
+    recent_first = sorted(ordered, key=lambda c: (c.imported_at, c.source_row, c.id), reverse=True)
+    for name in CONTACT_FIELDS:
+        value = next((getattr(c, name) for c in recent_first if getattr(c, name)), None)
+        if value is not None:
+            setattr(survivor, name, value)
+    attributes: dict[str, Any] = {}
+    for contact in reversed(recent_first):
+        attributes.update(contact.attributes)
+    survivor.attributes = attributes
+    seen = {n.e164 or f"raw:{n.raw}" for n in survivor.numbers}
+    for contact in ordered[1:]:
+        for number in contact.numbers:
+            key = number.e164 or f"raw:{number.raw}"
+            if key in seen:
+                continue
+            seen.add(key)
+            survivor.numbers.append(
+                ContactNumber(
+                    position=len(survivor.numbers),
+                    kind=number.kind,
+                    raw=number.raw,
+                    e164=number.e164,
+                    line_type=number.line_type,
+                    rejection=number.rejection,
+                )
+            )
+        contact.merged_into_id = survivor.id
+    record = Merge(
+        campaign_id=survivor.campaign_id,
+        survivor_id=survivor.id,
+        at=now,
+        undone_at=None,
+        before=before,
+        links={
+            "links": [{"a": x.a, "b": x.b, "keys": list(x.keys), "score": x.score} for x in links]
+        },
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+def unmerge(session: Session, merge_id: int, *, now: datetime) -> Merge:
+    """Restore the records of a merge exactly as they were before it."""
+    record = session.get(Merge, merge_id)
+    if record is None:
+        raise NotFoundError(
+            f"no merge {merge_id}", hint="see the merges with: campaign merges NAME"
+        )
+    if record.undone_at is not None:
+        raise ConflictError(
+            f"merge {merge_id} was already undone on {record.undone_at:%Y-%m-%d %H:%M}"
+        )
+    ids = {c["id"] for c in record.before["contacts"]}
+    later = session.scalars(
+        select(Merge).where(
+            Merge.campaign_id == record.campaign_id, Merge.id > record.id, Merge.undone_at.is_(None)
+        )
+    )
+    for other in later:
+        if ids & {c["id"] for c in other.before["contacts"]}:
+            raise ConflictError(
+                f"merge {other.id} merged some of these contacts again",
+                hint=f"undo it first: campaign unmerge {other.id}",
+            )
+    for state in record.before["contacts"]:
+        contact = session.get(Contact, state["id"])
+        if contact is None:
+            raise NotFoundError(f"contact {state['id']} of merge {merge_id} no longer exists")
+        for name in CONTACT_FIELDS:
+            setattr(contact, name, state[name])
+        contact.attributes = dict(state["attributes"])
+        contact.merged_into_id = state["merged_into_id"]
+        contact.numbers = [ContactNumber(**number) for number in state["numbers"]]
+    record.undone_at = now
+    session.flush()
+    audit.record(session, "unmerge", {"merge": merge_id, "contacts": sorted(ids)}, at=now)
+    return record
+
+
+def list_merges(session: Session, campaign_name: str) -> list[Merge]:
+    campaign = get_campaign(session, campaign_name)
+    return list(
+        session.scalars(select(Merge).where(Merge.campaign_id == campaign.id).order_by(Merge.id))
+    )

@@ -1,0 +1,717 @@
+"""Duplicate contacts of a campaign: the same person or company written differently.
+
+Pure functions: no I/O, no database. ``find_links`` returns the pairs of records that are the same
+prospect, with the evidence; ``clusters`` groups them. The rules, decided here:
+
+Exact keys. Two records sharing an E.164 number (any of their numbers), an e-mail (stripped,
+case-folded) or a SIREN (the first 9 digits of a 14-digit SIRET; other lengths and all zeros are
+ignored) are one prospect, score 100, whatever their names... with one exception. A number, a
+SIREN and a role mailbox (``contact@``, ``accueil@``, ``info@``...) belong to a company: a switchboard
+or the company's register number is shared by all its people. Such a company-level key does not link
+two records whose person names clearly disagree (person score below 60, or different dates of
+birth): Jean Dupont and Marie Lefèvre on Dupont Bâtiment's switchboard stay two contacts. A
+personal e-mail links regardless of names. A key held by more than 100 records is a placeholder or
+a large company's switchboard, not an identity, and is not used (the records still meet by name).
+
+Names. ``normalize_name`` folds case, accents and ligatures and turns punctuation into spaces.
+Last names are compared with and without particles (de, du, des, le, la, d', l', da, di, van...), the
+best of both counting. First names are compared word by word where initials are involved
+(``J.-P.`` = ``JP`` = ``J-P`` = ``Jean-Pierre`` = ``Jean Pierre``; a lone initial ``J.`` matches a
+compound ``Jean-Pierre`` at 90), otherwise as one string; a masculine and its feminine form
+(Jean/Jeanne, Louis/Louise, Daniel/Danielle, Frédéric/Frédérique, Paul/Paula) score 0. A record whose
+only name field holds several words (``DUPONT Jean``) is read with ``split_full_name``.
+
+Scores, each 0..100 (rapidfuzz's ``ratio``, the normalised Indel similarity):
+
+* first = the first-name score above; last = max(ratio without particles, ratio with particles).
+* person = 0.6 last + 0.4 first, but min(first, last) when first < 70 or last < 75 (one disagreeing
+  part is a different person, not an average one); = last when a first name is missing. The best
+  of straight and swapped (first name in the last-name field) orientations counts.
+* company = ratio of the normalised company names, words sorted (legal forms removed).
+* place = 100 for the same postcode; with different postcodes, 80 for the same city (another
+  district, a Cedex) and 0 otherwise; without two postcodes, 100 for the same city (``St`` =
+  ``Saint``, Cedex and district numbers ignored), its ratio when at least 90, else 0; unknown when
+  the two records share no place field.
+
+Fuzzy link, for two records that both have a person name:
+
+    score = 0.7 person + 0.3 mean(place, company: those known on both records)
+
+linked when score >= threshold and person >= 75, place >= 80, company >= 50 when known on both.
+An unknown place, or a missing first name on either side, needs company >= 90 instead (a surname
+alone in a town is not a person). For two records without any person name:
+score = 0.7 company + 0.3 place, with company >= 90 and a known place >= 80. A record with a
+person name and one without are linked only by an exact key. Different SIRENs, or different dates
+of birth (``extra`` keys ``date_of_birth``, ``birth_date``, ``dob``, ``date_naissance``, digits
+compared), veto a fuzzy link. Scores are rounded to 0.1 before the threshold applies.
+
+Blocking: records are compared only when they share a block, never all pairs. Blocks: each exact
+key; (phonetic key of the last name, department or city); (sorted phonetic keys of first and last
+names, department or city), where swapped names meet; (phonetic key of the first name, postcode),
+where typos in the last name meet; (phonetic key of the last name, company key) for records
+without a place; (company key, department or city) for records without a person name. A block of
+more than 40 records is sorted (by name, or by company) and each record compared with the next 8
+only, so 3,000 "Jean Martin, 75001" cost 24,000 comparisons, not 4.5 million; identical records still
+chain into one cluster. The phonetic key is a light French reduction (ph=f, qu=k, c=s/k, y=i,
+silent h and final t/d/s/x, vowels after the first letter dropped), cut to 4 letters.
+
+Clusters are connected components: a record without a person name that shares a switchboard with
+two people joins them in one cluster; the links say why.
+
+Output is independent of input order (records are handled in id order, every decision depends only
+on the two records) and ids must be unique. Measured on 100,000 generated contacts (a fifth of
+them planted variants: typos, initials, swapped names, capitals, legal forms, missing fields),
+CPython 3.11 on one core of a shared 2-vCPU machine: TIMING_PLACEHOLDER.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Final
+
+from rapidfuzz.fuzz import ratio
+
+__all__ = [
+    "ContactRecord",
+    "Link",
+    "PersonTokens",
+    "clusters",
+    "find_links",
+    "normalize_company",
+    "normalize_name",
+    "person_score",
+    "person_tokens",
+    "split_full_name",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRecord:
+    """One contact as the matcher sees it; ``numbers`` are E.164, ``siren`` a SIREN or SIRET."""
+
+    id: int
+    first_name: str = ""
+    last_name: str = ""
+    company: str = ""
+    numbers: tuple[str, ...] = ()
+    email: str = ""
+    siren: str = ""
+    postcode: str = ""
+    city: str = ""
+    extra: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Records ``a`` < ``b`` are one prospect: shared exact ``keys`` or a fuzzy ``score``."""
+
+    a: int
+    b: int
+    keys: tuple[str, ...]
+    score: float
+    detail: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PersonTokens:
+    """A person name ready to compare: first-name words (initials split), joined last name."""
+
+    first: tuple[str, ...]
+    last: str
+    last_with_particles: str
+
+
+PARTICLES: Final = frozenset(
+    {"de", "du", "des", "le", "la", "les", "d", "l", "da", "das", "do", "dos", "di", "del"}
+    | {"della", "van", "von", "der", "den"}
+)
+CIVILITIES: Final = frozenset(
+    {"m", "mr", "monsieur", "mme", "madame", "mlle", "melle", "mademoiselle", "dr", "docteur"}
+    | {"pr", "professeur", "me", "maitre"}
+)
+LEGAL_FORMS: Final = frozenset(
+    {"sarl", "sas", "sasu", "eurl", "sa", "sci", "snc", "ste", "societe", "ets", "etablissement"}
+    | {"etablissements", "selarl", "selas", "scp", "scop", "eirl", "gie"}
+)
+ROLE_MAILBOXES: Final = frozenset(
+    {"contact", "contacts", "info", "infos", "information", "accueil", "secretariat", "direction"}
+    | {"commercial", "compta", "comptabilite", "admin", "administration", "bonjour", "hello"}
+    | {"office", "sales", "devis", "rh", "service", "serviceclient", "sav", "standard", "reception"}
+)
+BIRTH_KEYS: Final = frozenset({"date_of_birth", "birth_date", "dob", "date_naissance"})
+
+MAX_KEY_GROUP: Final = 100
+MAX_BLOCK: Final = 40
+WINDOW: Final = 8
+PERSON_MATCH: Final = 75.0
+PERSON_CONFLICT: Final = 60.0
+PLACE_AGREES: Final = 80.0
+PLACE_MATCH: Final = 90.0
+COMPANY_MATCH: Final = 90.0
+COMPANY_CONFLICT: Final = 50.0
+
+_LIGATURES: Final = str.maketrans({"œ": "oe", "æ": "ae"})
+_NON_WORD: Final = re.compile(r"[\W_]+")
+_DOTTED_ACRONYM: Final = re.compile(r"(?<!\w)\w(?:\.\w)+\.?(?!\w)")
+_VOWELS: Final = frozenset("aeiou")
+_PHONETIC_RULES: Final = (
+    ("sch", "s"),
+    ("ph", "f"),
+    ("qu", "k"),
+    ("ck", "k"),
+    ("ch", "s"),
+    ("gu", "g"),
+    ("ce", "se"),
+    ("ci", "si"),
+    ("cy", "si"),
+    ("c", "k"),
+    ("q", "k"),
+    ("w", "v"),
+    ("z", "s"),
+    ("y", "i"),
+    ("h", ""),
+    ("bv", "v"),
+    ("x", "s"),
+)
+
+
+def normalize_name(text: str) -> str:
+    """Casefold, strip accents, expand œ/æ, punctuation to spaces, collapse spaces."""
+    folded = text.casefold()
+    if not folded.isascii():
+        folded = unicodedata.normalize("NFKD", folded.translate(_LIGATURES))
+        folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return " ".join(_NON_WORD.sub(" ", folded).split())
+
+
+def normalize_company(text: str) -> str:
+    """``normalize_name`` without legal forms: "SARL Dupont & Cie" -> "dupont"."""
+    folded = text.casefold().replace("&", " et ")
+    # S.A.R.L. must become one word before punctuation turns its dots into spaces.
+    folded = _DOTTED_ACRONYM.sub(lambda m: m.group().replace(".", ""), folded)
+    words = normalize_name(folded).split()
+    kept: list[str] = []
+    for word in words:
+        if word in ("cie", "compagnie") and kept and kept[-1] == "et":
+            kept.pop()
+        elif word not in LEGAL_FORMS and not (word == "cie" and kept):
+            kept.append(word)
+    return " ".join(kept) if kept else " ".join(words)
+
+
+def _is_initials(word: str) -> bool:
+    # "JP", "JM", "PY": a short word without a vowel is initials, not a first name.
+    return len(word) == 1 or (len(word) <= 3 and not _VOWELS.intersection(word))
+
+
+def _is_capitals(token: str) -> bool:
+    letters = [ch for ch in token if ch.isalpha()]
+    if len(letters) < 2 or "." in token or not all(ch.isupper() for ch in letters):
+        return False
+    return not _is_initials(normalize_name(token).replace(" ", ""))
+
+
+def _drop_civilities(tokens: list[str]) -> list[str]:
+    while len(tokens) > 1 and normalize_name(tokens[0]) in CIVILITIES:
+        tokens = tokens[1:]
+    return tokens
+
+
+def split_full_name(text: str) -> tuple[str, str]:
+    """A full name written in one cell -> (first name, last name), spelling kept.
+
+    Rules, in order: leading civilities (M., Mme, Mlle, Dr, Pr, Me, Monsieur...) are dropped; a
+    comma puts the last name first ("Dupont, Jean"); words in capitals (two letters or more, no
+    dot) are the last name, with the particles just before them ("Jean de LA FONTAINE"); otherwise
+    the last word is the last name with the particles before it ("Jean de la Fontaine"), unless it
+    is initials ("DUPONT JP"). A single word is a last name.
+    """
+    if "," in text:
+        last, first = text.split(",", 1)
+        last_words = _drop_civilities(last.split())
+        return " ".join(_drop_civilities(first.split())), " ".join(last_words)
+    tokens = _drop_civilities(text.split())
+    if len(tokens) <= 1:
+        return "", " ".join(tokens)
+    capitals = [i for i, token in enumerate(tokens) if _is_capitals(token)]
+    if capitals and len(capitals) < len(tokens):
+        start = capitals[0]
+        while start > 0 and normalize_name(tokens[start - 1]) in PARTICLES:
+            start -= 1
+        in_last = set(capitals) | set(range(start, capitals[0]))
+    elif _is_initials(normalize_name(tokens[-1]).replace(" ", "")):
+        in_last = set(range(len(tokens) - 1))
+    else:
+        start = len(tokens) - 1
+        while start > 0 and normalize_name(tokens[start - 1]) in PARTICLES:
+            start -= 1
+        in_last = set(range(start, len(tokens)))
+    first_words = [token for i, token in enumerate(tokens) if i not in in_last]
+    last_words = [token for i, token in enumerate(tokens) if i in in_last]
+    return " ".join(first_words), " ".join(last_words)
+
+
+def person_tokens(first: str, last: str) -> PersonTokens:
+    """First-name words (civilities dropped, "JP" split into initials) and the joined last name."""
+    first_words: list[str] = []
+    for word in normalize_name(first).split():
+        if word in CIVILITIES and len(word) > 1:
+            continue
+        first_words.extend(word if _is_initials(word) else (word,))
+    last_words = normalize_name(last).split()
+    significant = [word for word in last_words if word not in PARTICLES] or last_words
+    return PersonTokens(tuple(first_words), "".join(significant), "".join(last_words))
+
+
+def _gendered(a: str, b: str) -> bool:
+    if len(a) > len(b):
+        a, b = b, a
+    if a == b or len(a) < 3:
+        return False
+    feminine = (a + "e", a + a[-1] + "e", a + "a", a + "ette", a[:-1] + "que", a[:-1] + "a")
+    return b in feminine
+
+
+def _first_score(x: tuple[str, ...], y: tuple[str, ...]) -> float:
+    if x == y:
+        return 100.0
+    if len(x) > len(y):
+        x, y = y, x
+    if _gendered("".join(x), "".join(y)):
+        return 0.0
+    if any(len(word) == 1 for word in x + y):
+        score = min(
+            (100.0 if u[0] == v[0] else 0.0) if len(u) == 1 or len(v) == 1 else ratio(u, v)
+            for u, v in zip(x, y, strict=False)
+        )
+        return min(score, 90.0) if len(x) != len(y) else score
+    return ratio("".join(x), "".join(y))
+
+
+def _oriented_score(a: PersonTokens, b: PersonTokens) -> float:
+    if not a.last or not b.last:
+        return 0.0
+    last = max(ratio(a.last, b.last), ratio(a.last_with_particles, b.last_with_particles))
+    if not a.first or not b.first:
+        return last
+    first = _first_score(a.first, b.first)
+    if first < 70.0 or last < 75.0:
+        return min(first, last)
+    return 0.6 * last + 0.4 * first
+
+
+def _person_pair(
+    a: PersonTokens, a_swapped: PersonTokens, b: PersonTokens, b_swapped: PersonTokens
+) -> float:
+    score = _oriented_score(a, b)
+    if score < 100.0:
+        # Both swaps, so that the score of (a, b) is the score of (b, a).
+        score = max(score, _oriented_score(a_swapped, b), _oriented_score(a, b_swapped))
+    return score
+
+
+def person_score(first_a: str, last_a: str, first_b: str, last_b: str) -> float:
+    """0..100 similarity of two person names, the best of straight and swapped readings."""
+    return _person_pair(
+        person_tokens(first_a, last_a),
+        person_tokens(last_a, first_a),
+        person_tokens(first_b, last_b),
+        person_tokens(last_b, first_b),
+    )
+
+
+def _normalize_city(text: str) -> str:
+    words: list[str] = []
+    for word in normalize_name(text).split():
+        if word == "cedex" or any(ch.isdigit() for ch in word):
+            continue
+        words.append({"st": "saint", "ste": "sainte", "s": "sur"}.get(word, word))
+    return "".join(words)
+
+
+def _normalize_postcode(text: str) -> str:
+    digits = "".join(ch for ch in text if ch.isdigit())
+    # Excel drops the leading zero of Ain, Aisne... postcodes (01000 -> 1000).
+    return "0" + digits if len(digits) == 4 else digits
+
+
+def _phonetic(text: str) -> str:
+    for old, new in _PHONETIC_RULES:
+        text = text.replace(old, new)
+    if not text:
+        return ""
+    code = [text[0]]
+    for ch in text[1:]:
+        if ch not in _VOWELS and ch != code[-1]:
+            code.append(ch)
+    while len(code) > 1 and code[-1] in "tdsx":
+        code.pop()
+    return "".join(code[:4])
+
+
+def _siren(text: str) -> str:
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) not in (9, 14) or not digits.strip("0"):
+        return ""
+    return digits[:9]
+
+
+@dataclass(frozen=True, slots=True)
+class _Features:
+    """What the comparisons and the blocks need of one record, computed once."""
+
+    index: int
+    id: int
+    person: PersonTokens
+    swapped: PersonTokens
+    has_person: bool
+    last_code: str
+    first_code: str
+    swapped_code: str
+    company: str
+    company_key: str
+    postcode: str
+    department: str
+    city: str
+    places: tuple[str, ...]
+    siren: str
+    birth: str
+    personal_keys: tuple[str, ...]
+    company_keys: tuple[str, ...]
+
+
+class _Memo:
+    """Per-call caches: files repeat the same names, companies and towns thousands of times."""
+
+    def __init__(self) -> None:
+        self.persons: dict[tuple[str, str], tuple[PersonTokens, PersonTokens, str, str, str]] = {}
+        self.companies: dict[str, str] = {}
+        self.cities: dict[str, str] = {}
+
+    def person(self, first: str, last: str) -> tuple[PersonTokens, PersonTokens, str, str, str]:
+        key = (first, last)
+        found = self.persons.get(key)
+        if found is None:
+            # A single name cell with several words is a full name ("DUPONT Jean").
+            if not first.strip() and len(last.split()) > 1:
+                first, last = split_full_name(last)
+            elif not last.strip() and first.strip():
+                first, last = split_full_name(first)
+            person, swapped = person_tokens(first, last), person_tokens(last, first)
+            codes = (_phonetic(person.last), _phonetic("".join(person.first)))
+            found = (person, swapped, *codes, _phonetic(swapped.last))
+            self.persons[key] = found
+        return found
+
+    def company(self, text: str) -> str:
+        found = self.companies.get(text)
+        if found is None:
+            found = self.companies[text] = " ".join(sorted(normalize_company(text).split()))
+        return found
+
+    def city(self, text: str) -> str:
+        found = self.cities.get(text)
+        if found is None:
+            found = self.cities[text] = _normalize_city(text)
+        return found
+
+
+def _features(index: int, record: ContactRecord, memo: _Memo) -> _Features:
+    person, swapped, last_code, first_code, swapped_code = memo.person(
+        record.first_name, record.last_name
+    )
+    company = memo.company(record.company)
+    postcode = _normalize_postcode(record.postcode)
+    department = ""
+    if len(postcode) == 5:
+        department = postcode[:3] if postcode.startswith(("97", "98")) else postcode[:2]
+    city = memo.city(record.city)
+    places = tuple(p for p in (department and f"d{department}", city and f"c{city}") if p)
+    email = record.email.strip().casefold()
+    email_key = f"email:{email}" if "@" in email else ""
+    local = re.sub(r"[._-]", "", email.split("@")[0])
+    siren = _siren(record.siren)
+    company_keys = {f"phone:{n.strip()}" for n in record.numbers if n.strip()}
+    if siren:
+        company_keys.add(f"siren:{siren}")
+    personal_keys = []
+    if email_key and local in ROLE_MAILBOXES:
+        company_keys.add(email_key)
+    elif email_key:
+        personal_keys.append(email_key)
+    birth = "".join(
+        "".join(ch for ch in value if ch.isdigit())
+        for key, value in record.extra
+        if key.casefold() in BIRTH_KEYS
+    )
+    return _Features(
+        index=index,
+        id=record.id,
+        person=person,
+        swapped=swapped,
+        has_person=bool(person.last or person.first),
+        last_code=last_code,
+        first_code=first_code,
+        swapped_code=swapped_code,
+        company=company,
+        company_key=company.replace(" ", "")[:8],
+        postcode=postcode,
+        department=department,
+        city=city,
+        places=places,
+        siren=siren,
+        birth=birth,
+        personal_keys=tuple(personal_keys),
+        company_keys=tuple(sorted(company_keys)),
+    )
+
+
+def _place_score(a: _Features, b: _Features) -> float | None:
+    if a.postcode and b.postcode:
+        if a.postcode == b.postcode:
+            return 100.0
+        return 80.0 if a.city and a.city == b.city else 0.0
+    if a.city and b.city:
+        if a.city == b.city:
+            return 100.0
+        score = ratio(a.city, b.city)
+        return score if score >= 90.0 else 0.0
+    return None
+
+
+def _pair_person_score(a: _Features, b: _Features) -> float:
+    return _person_pair(a.person, a.swapped, b.person, b.swapped)
+
+
+def _field_scores(a: _Features, b: _Features) -> dict[str, float]:
+    scores: dict[str, float] = {}
+    if a.has_person and b.has_person:
+        scores["person"] = _pair_person_score(a, b)
+    if a.company and b.company:
+        scores["company"] = ratio(a.company, b.company)
+    place = _place_score(a, b)
+    if place is not None:
+        scores["place"] = place
+    return scores
+
+
+def _detail(scores: dict[str, float]) -> tuple[tuple[str, float], ...]:
+    return tuple(sorted((field, round(score, 1)) for field, score in scores.items()))
+
+
+def _company_within(a: _Features, b: _Features) -> bool:
+    # "Meyer" and "Immobilier Meyer" are one company written short and long, not two companies.
+    words_a, words_b = set(a.company.split()), set(b.company.split())
+    return words_a <= words_b or words_b <= words_a
+
+
+def _fuzzy_scores(a: _Features, b: _Features) -> tuple[float, dict[str, float]] | None:
+    """The score and the field scores behind it, or None when a gate or a veto refuses."""
+    if (a.siren and b.siren and a.siren != b.siren) or (a.birth and b.birth and a.birth != b.birth):
+        return None
+    if a.has_person != b.has_person:
+        return None
+    place = _place_score(a, b)
+    if place is not None and place < PLACE_AGREES:
+        return None
+    company = ratio(a.company, b.company) if a.company and b.company else None
+    scores: dict[str, float] = {}
+    if place is not None:
+        scores["place"] = place
+    if company is not None:
+        scores["company"] = company
+    if not a.has_person:
+        if company is None or company < COMPANY_MATCH or place is None:
+            return None
+        return 0.7 * company + 0.3 * place, scores
+    if company is not None and company < COMPANY_CONFLICT and not _company_within(a, b):
+        return None
+    person = scores["person"] = _pair_person_score(a, b)
+    if person < PERSON_MATCH:
+        return None
+    # A surname alone, or a town with several postcodes, does not single out a person.
+    weak = place is None or place < PLACE_MATCH or not (a.person.first and b.person.first)
+    if weak and (company is None or company < COMPANY_MATCH):
+        return None
+    context = [score for field, score in scores.items() if field != "person"]
+    return 0.7 * person + 0.3 * sum(context) / len(context), scores
+
+
+def _fuzzy_link(a: _Features, b: _Features, threshold: float) -> Link | None:
+    found = _fuzzy_scores(a, b)
+    if found is None:
+        return None
+    score = round(found[0], 1)
+    return Link(a.id, b.id, (), score, _detail(found[1])) if score >= threshold else None
+
+
+def _persons_disagree(a: _Features, b: _Features) -> bool:
+    if a.birth and b.birth and a.birth != b.birth:
+        return True
+    return a.has_person and b.has_person and _pair_person_score(a, b) < PERSON_CONFLICT
+
+
+def _exact_links(features: list[_Features]) -> tuple[dict[int, Link], set[int]]:
+    """Links by shared keys, by pair code ``i * n + j``, and every pair code looked at."""
+    count = len(features)
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for f in features:
+        for key in f.personal_keys + f.company_keys:
+            by_key[key].append(f.index)
+    shared: dict[int, list[str]] = defaultdict(list)
+    for key, members in by_key.items():
+        if 2 <= len(members) <= MAX_KEY_GROUP:
+            for i, j in combinations(members, 2):
+                shared[i * count + j].append(key)
+    links: dict[int, Link] = {}
+    for code, keys in shared.items():
+        a, b = features[code // count], features[code % count]
+        personal = any(key in a.personal_keys for key in keys)
+        if personal or not _persons_disagree(a, b):
+            links[code] = Link(a.id, b.id, tuple(sorted(keys)), 100.0, _detail(_field_scores(a, b)))
+    return links, set(shared)
+
+
+def _blocks_by(
+    features: list[_Features], keys: Callable[[_Features], Iterator[str]]
+) -> dict[str, list[int]]:
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for feature in features:
+        for key in keys(feature):
+            blocks[key].append(feature.index)
+    return blocks
+
+
+def _last_name_keys(f: _Features) -> Iterator[str]:
+    if f.last_code:
+        for place in f.places:
+            yield f"{f.last_code}|{place}"
+
+
+def _swapped_name_keys(f: _Features) -> Iterator[str]:
+    # Each name field's code with the other field's initial, both ways round: "Jean DUPONT" and
+    # first name "Dupont", last name "J." share "dpn|j".
+    for code, person in ((f.last_code, f.person), (f.swapped_code, f.swapped)):
+        if code and person.first:
+            for place in f.places:
+                yield f"{code}|{person.first[0][0]}|{place}"
+
+
+def _spelling_keys(f: _Features) -> Iterator[str]:
+    # Typos the phonetic code does not absorb (Garcia/Garcai) keep the start or the end right.
+    last = f.person.last
+    if len(last) >= 3 and f.person.first:
+        initial = f.person.first[0][0]
+        for place in f.places:
+            yield f"<{last[:3]}|{initial}|{place}"
+            yield f">{last[-3:]}|{initial}|{place}"
+
+
+def _first_name_keys(f: _Features) -> Iterator[str]:
+    if f.first_code:
+        for place in (f.postcode, f.city):
+            if place:
+                yield f"{f.first_code}|{place}"
+
+
+def _company_name_keys(f: _Features) -> Iterator[str]:
+    if f.last_code and f.company_key:
+        yield f"{f.last_code}|{f.company_key}"
+
+
+def _company_keys(f: _Features) -> Iterator[str]:
+    if not f.has_person and f.company_key:
+        for place in f.places:
+            yield f"{f.company_key}|{place}"
+
+
+_SortKey = tuple[str, str, str, str, int]
+
+
+def _name_order(f: _Features) -> _SortKey:
+    return (f.person.last, "".join(f.person.first), f.company, f.postcode, f.index)
+
+
+def _swapped_order(f: _Features) -> _SortKey:
+    names = sorted((f.person.last, "".join(f.person.first)))
+    return (names[0], names[1], f.company, f.postcode, f.index)
+
+
+def _company_order(f: _Features) -> _SortKey:
+    return (f.company, f.postcode, f.city, f.person.last, f.index)
+
+
+_BLOCKINGS: Final = (
+    (_last_name_keys, _name_order),
+    (_swapped_name_keys, _swapped_order),
+    (_spelling_keys, _name_order),
+    (_first_name_keys, _name_order),
+    (_company_name_keys, _name_order),
+    (_company_keys, _company_order),
+)
+
+
+def _block_pairs(
+    members: list[int], features: list[_Features], order: Callable[[_Features], _SortKey]
+) -> Iterator[tuple[int, int]]:
+    if len(members) <= MAX_BLOCK:
+        yield from combinations(members, 2)
+        return
+    # Sorted neighbourhood: a block of thousands of Martins in Paris costs n * WINDOW comparisons.
+    ordered = sorted(members, key=lambda i: order(features[i]))
+    for k, i in enumerate(ordered):
+        for j in ordered[k + 1 : k + 1 + WINDOW]:
+            yield (i, j) if i < j else (j, i)
+
+
+def find_links(records: Iterable[ContactRecord], *, threshold: float = 85.0) -> list[Link]:
+    """Pairs of records that are one prospect, sorted by (a, b); see the module docstring."""
+    if not 0.0 <= threshold <= 100.0:
+        raise ValueError(f"threshold must be between 0 and 100, not {threshold}")
+    ordered = sorted(records, key=lambda record: record.id)
+    for previous, record in zip(ordered, ordered[1:], strict=False):
+        if previous.id == record.id:
+            raise ValueError(f"two records have the id {record.id}")
+    memo = _Memo()
+    features = [_features(index, record, memo) for index, record in enumerate(ordered)]
+    del memo, ordered
+    count = len(features)
+    links, seen = _exact_links(features)
+    for keys, order in _BLOCKINGS:
+        for members in _blocks_by(features, keys).values():
+            if len(members) < 2:
+                continue
+            for i, j in _block_pairs(members, features, order):
+                code = i * count + j
+                if code not in seen:
+                    seen.add(code)
+                    link = _fuzzy_link(features[i], features[j], threshold)
+                    if link is not None:
+                        links[code] = link
+    return [links[code] for code in sorted(links)]
+
+
+def clusters(ids: Iterable[int], links: Iterable[Link]) -> list[tuple[int, ...]]:
+    """Connected components of two records or more, each sorted, the list sorted."""
+    parent = {i: i for i in ids}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for link in links:
+        if link.a not in parent or link.b not in parent:
+            raise ValueError(f"link {link.a}-{link.b} names an id that is not in ids")
+        low, high = sorted((root(link.a), root(link.b)))
+        parent[high] = low
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in parent:
+        groups[root(i)].append(i)
+    return sorted(tuple(sorted(group)) for group in groups.values() if len(group) > 1)
