@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -10,9 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from campaign.errors import ConflictError, NotFoundError
-from campaign.models import Campaign, Contact, Merge, SourceFile
-from suppression import audit
+from campaign.models import Campaign, Contact, ContactNumber, SourceFile
+from suppression import audit, bulk
 from suppression.errors import InvalidArgumentError
+from suppression.lists import list_statuses
+from suppression.optouts import find_optouts
 from suppression.phone import PhoneNumber, normalize
 
 # The region phonenumbers uses for national numbers in each jurisdiction.
@@ -33,12 +35,14 @@ class CampaignSummary:
     contacts: int
     merged: int
     files: int
+    blocked: int | None = None  # contacts with a number on a list or opted out (show only)
+    lists: tuple[str, ...] = ()  # "bloctel v3 (2.0 days old)", the lists that decided "blocked"
 
     def as_dict(self) -> dict[str, Any]:
         return {
             key: value.isoformat() if isinstance(value, date) else value
             for key, value in vars(self).items()
-        }
+        } | {"lists": list(self.lists)}
 
 
 def region_of(campaign: Campaign) -> str:
@@ -150,6 +154,25 @@ def list_campaigns(session: Session) -> list[CampaignSummary]:
     return [summarize(session, campaign) for campaign in campaigns]
 
 
-def merges_of(session: Session, campaign: Campaign) -> list[Merge]:
-    query = select(Merge).where(Merge.campaign_id == campaign.id).order_by(Merge.id)
-    return list(session.scalars(query))
+def describe(session: Session, campaign: Campaign, *, now: datetime) -> CampaignSummary:
+    """``summarize`` plus how many contacts the current lists and opt-outs block."""
+    summary = summarize(session, campaign)
+    statuses = [s for s in list_statuses(session, now=now) if s.version_id is not None]
+    rows = session.execute(
+        select(ContactNumber.e164, Contact.id)
+        .join(Contact)
+        .where(
+            Contact.campaign_id == campaign.id,
+            Contact.merged_into_id.is_(None),
+            ContactNumber.e164.is_not(None),
+        )
+    ).all()
+    numbers = sorted({e164 for e164, _ in rows})
+    listed = set(bulk.find_listed(session, numbers, [s.list_id for s in statuses]))
+    listed |= set(find_optouts(session, numbers))
+    blocked = len({contact_id for e164, contact_id in rows if e164 in listed})
+    names = tuple(
+        f"{s.name} v{s.version} ({s.age_days:.1f} days old{'' if s.fresh else ', STALE'})"
+        for s in statuses
+    )
+    return replace(summary, blocked=blocked, lists=names)

@@ -474,9 +474,9 @@ def list_command(ctx: click.Context, as_json: bool) -> None:
 @json_option
 @click.pass_context
 def show(ctx: click.Context, name: str, as_json: bool) -> None:
-    """Show a campaign: settings, contacts, merged duplicates, files."""
+    """Show a campaign: settings, contacts, merged duplicates, blocked contacts, lists, files."""
     with session_for(ctx) as session:
-        summary = campaigns.summarize(session, campaigns.get_campaign(session, name))
+        summary = campaigns.describe(session, campaigns.get_campaign(session, name), now=now())
     if as_json:
         emit_json(summary.as_dict())
     else:

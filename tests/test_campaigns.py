@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
@@ -44,3 +45,21 @@ def test_names_are_unique(session: Session) -> None:
     new_campaign(session, "c", now=NOW)
     with pytest.raises(ConflictError, match="already exists"):
         new_campaign(session, "c", now=NOW)
+
+
+def test_describe_counts_blocked_contacts_with_the_lists_used(
+    session: Session, tmp_path: Path
+) -> None:
+    from campaign.campaigns import describe
+    from campaign.contacts import import_contacts
+    from suppression.lists import import_list
+    from tests.conftest import write
+
+    new_campaign(session, "c", now=NOW)
+    import_contacts(
+        session, "c", write(tmp_path / "f.csv", "Nom;Tel\nA;0612345678\nB;0145678901\n"), now=NOW
+    )
+    import_list(session, write(tmp_path / "l.txt", "0612345678\n"), list_name="bloctel", now=NOW)
+    summary = describe(session, get_campaign(session, "c"), now=NOW)
+    assert (summary.contacts, summary.blocked) == (2, 1)
+    assert summary.lists == ("bloctel v1 (0.0 days old)",)
