@@ -167,7 +167,7 @@ def describe(session: Session, campaign: Campaign, *, now: datetime) -> Campaign
             ContactNumber.e164.is_not(None),
         )
     ).all()
-    numbers = sorted({e164 for e164, _ in rows})
+    numbers = sorted({e164 for e164, _ in rows if e164 is not None})
     listed = set(bulk.find_listed(session, numbers, [s.list_id for s in statuses]))
     listed |= set(find_optouts(session, numbers))
     blocked = len({contact_id for e164, contact_id in rows if e164 in listed})

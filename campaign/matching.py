@@ -1,67 +1,68 @@
-"""Duplicate contacts of a campaign: the same person or company written differently.
+"""Duplicate contacts of a campaign: one person or company written differently in several files.
 
-Pure functions: no I/O, no database. ``find_links`` returns the pairs of records that are the same
-prospect, with the evidence; ``clusters`` groups them. The rules, decided here:
+Pure functions, no I/O. ``find_links`` returns the pairs of records that are one prospect with the
+evidence (shared keys, or field scores); ``clusters`` groups them. Decisions:
 
-Exact keys. Two records sharing an E.164 number (any of their numbers), an e-mail (stripped,
-case-folded) or a SIREN (the first 9 digits of a 14-digit SIRET; other lengths and all zeros are
-ignored) are one prospect, score 100, whatever their names... with one exception. A number, a
-SIREN and a role mailbox (``contact@``, ``accueil@``, ``info@``...) belong to a company: a switchboard
-or the company's register number is shared by all its people. Such a company-level key does not link
-two records whose person names clearly disagree (person score below 60, or different dates of
-birth): Jean Dupont and Marie Lefèvre on Dupont Bâtiment's switchboard stay two contacts. A
-personal e-mail links regardless of names. A key held by more than 100 records is a placeholder or
-a large company's switchboard, not an identity, and is not used (the records still meet by name).
+Exact keys: a shared E.164 number (any number of either record), e-mail (stripped, case-folded)
+or SIREN (first 9 digits of a 14-digit SIRET; other lengths and all zeros are ignored) links two
+records with score 100, with one exception. Numbers, SIRENs and role mailboxes (``contact@``,
+``accueil@``, ``info@``...) belong to a company, so they do not link two records whose person names
+clearly disagree (person score below 60, or different dates of birth): Jean Dupont and Marie
+Lefèvre on Dupont Bâtiment's switchboard stay two contacts, while a record without a person name
+links to either. A personal e-mail links whatever the names. A key held by more than 100 records
+is a placeholder or a big company's switchboard, not an identity: it is ignored.
 
-Names. ``normalize_name`` folds case, accents and ligatures and turns punctuation into spaces.
-Last names are compared with and without particles (de, du, des, le, la, d', l', da, di, van...), the
-best of both counting. First names are compared word by word where initials are involved
-(``J.-P.`` = ``JP`` = ``J-P`` = ``Jean-Pierre`` = ``Jean Pierre``; a lone initial ``J.`` matches a
-compound ``Jean-Pierre`` at 90), otherwise as one string; a masculine and its feminine form
-(Jean/Jeanne, Louis/Louise, Daniel/Danielle, Frédéric/Frédérique, Paul/Paula) score 0. A record whose
-only name field holds several words (``DUPONT Jean``) is read with ``split_full_name``.
+Names: ``normalize_name`` folds case, accents and ligatures and turns punctuation into spaces.
+Last names count the better of the comparison without particles (de, du, des, le, la, d', l',
+da, van...) and with them. First names: initials match word by word (``J.-P.`` = ``JP`` = ``J-P``
+= ``Jean-Pierre`` = ``Jean Pierre``), a single initial matches a compound name at 90 (``J.`` ~
+``Jean-Pierre``), but ``Jean`` and ``Jean-Pierre`` are different (a father and his son); a name
+and its feminine form (Jean/Jeanne, Louis/Louise, Daniel/Danielle, Frédéric/Frédérique) score 0.
+A leading civility in a first-name column is dropped (a lone ``M.`` is read as Monsieur, not as
+an initial). A record whose only name cell holds several words goes through ``split_full_name``.
 
-Scores, each 0..100 (rapidfuzz's ``ratio``, the normalised Indel similarity):
+Field scores, 0..100, from rapidfuzz's ``ratio`` (normalised Indel similarity):
 
-* first = the first-name score above; last = max(ratio without particles, ratio with particles).
-* person = 0.6 last + 0.4 first, but min(first, last) when first < 70 or last < 75 (one disagreeing
-  part is a different person, not an average one); = last when a first name is missing. The best
-  of straight and swapped (first name in the last-name field) orientations counts.
-* company = ratio of the normalised company names, words sorted (legal forms removed).
-* place = 100 for the same postcode; with different postcodes, 80 for the same city (another
-  district, a Cedex) and 0 otherwise; without two postcodes, 100 for the same city (``St`` =
-  ``Saint``, Cedex and district numbers ignored), its ratio when at least 90, else 0; unknown when
-  the two records share no place field.
+* last = ratio of the last names; first = as above; person = 0.6 last + 0.4 first, or
+  min(first, last) when first < 70 or last < 75 (one part that disagrees makes another person,
+  not an average one), or last alone when a first name is missing. The best of the straight and
+  the swapped reading (first name in the last-name column) counts.
+* company = ratio of the normalised company names, words sorted, legal forms removed.
+* place = 100 for the same postcode; with two different postcodes, 80 for the same city (another
+  district, a Cedex), else 0; without two postcodes, 100 for the same city (``St`` = ``Saint``,
+  Cedex and district numbers ignored), the ratio of the cities when at least 90, else 0; unknown
+  when the two records have no place field in common.
 
-Fuzzy link, for two records that both have a person name:
+Fuzzy link, both records with a person name:
 
-    score = 0.7 person + 0.3 mean(place, company: those known on both records)
+    score = 0.7 * person + 0.3 * mean(place, company: those known on both records)
 
-linked when score >= threshold and person >= 75, place >= 80, company >= 50 when known on both.
-An unknown place, or a missing first name on either side, needs company >= 90 instead (a surname
-alone in a town is not a person). For two records without any person name:
-score = 0.7 company + 0.3 place, with company >= 90 and a known place >= 80. A record with a
-person name and one without are linked only by an exact key. Different SIRENs, or different dates
-of birth (``extra`` keys ``date_of_birth``, ``birth_date``, ``dob``, ``date_naissance``, digits
-compared), veto a fuzzy link. Scores are rounded to 0.1 before the threshold applies.
+when person >= 75, place >= 90, company >= 50 (or one company's words within the other's).
+A place of 80 or unknown, or a missing first name, needs company >= 90 instead: a surname alone,
+or a town with several postcodes, does not single out a person. Both records without a person
+name: score = 0.7 * company + 0.3 * place, with company >= 90 and place >= 90. A record with a
+person name and one without link only by an exact key. Different SIRENs, or different dates of
+birth (``extra`` key ``date_of_birth``, ``birth_date``, ``dob`` or ``date_naissance``; 01/12/1980 =
+1980-12-01), forbid a fuzzy link. The score is rounded to 0.1, then compared with the threshold.
 
-Blocking: records are compared only when they share a block, never all pairs. Blocks: each exact
-key; (phonetic key of the last name, department or city); (sorted phonetic keys of first and last
-names, department or city), where swapped names meet; (phonetic key of the first name, postcode),
-where typos in the last name meet; (phonetic key of the last name, company key) for records
-without a place; (company key, department or city) for records without a person name. A block of
-more than 40 records is sorted (by name, or by company) and each record compared with the next 8
-only, so 3,000 "Jean Martin, 75001" cost 24,000 comparisons, not 4.5 million; identical records still
-chain into one cluster. The phonetic key is a light French reduction (ph=f, qu=k, c=s/k, y=i,
-silent h and final t/d/s/x, vowels after the first letter dropped), cut to 4 letters.
+Blocking: two records are compared only when they share a block, never all pairs. Blocks: each
+exact key; (phonetic code of either name cell, initial of the other cell, department or city), so
+that swapped names meet; (first three or last three letters of the last name, first initial,
+department or city), for typos the code does not absorb (Garcia/Garcai); (code of the last name,
+company), for records without a place; (code of any word of the company, department or city) for
+records without a person name. A block of more than 40 records is sorted (by name, or by
+company) and each record compared with the next 8 only: 3,000 "Jean Martin, 75001" cost 24,000
+comparisons a blocking instead of 4.5 million, and still chain into one cluster. The phonetic
+code is a light French reduction (ph = f, qu = k, c = s or k, y = i, silent h, vowels after the
+first letter and final t, d, s, x dropped), cut to 4 letters.
 
 Clusters are connected components: a record without a person name that shares a switchboard with
-two people joins them in one cluster; the links say why.
+two people puts them in one cluster; the links say why.
 
-Output is independent of input order (records are handled in id order, every decision depends only
-on the two records) and ids must be unique. Measured on 100,000 generated contacts (a fifth of
-them planted variants: typos, initials, swapped names, capitals, legal forms, missing fields),
-CPython 3.11 on one core of a shared 2-vCPU machine: TIMING_PLACEHOLDER.
+The output does not depend on the input order: records are handled in id order (ids must be
+unique), and each decision depends on the two records only. Measured on 100,000 generated contacts
+(a fifth of them variants of another: typos, initials, swapped names, capitals, accents, legal
+forms, missing postcode or keys), CPython 3.11, one core of a shared 2-vCPU machine: TIMING.
 """
 
 from __future__ import annotations
@@ -257,11 +258,15 @@ def split_full_name(text: str) -> tuple[str, str]:
 
 
 def person_tokens(first: str, last: str) -> PersonTokens:
-    """First-name words (civilities dropped, "JP" split into initials) and the joined last name."""
+    """First-name words (leading civilities dropped, "JP" split into initials), the last name
+    joined without particles and with them: ("J.-P.", "de la Fontaine") ->
+    (("j", "p"), "fontaine", "delafontaine")."""
+    words = normalize_name(first).split()
+    # A lone "M." in a first-name column is Monsieur far more often than an initial.
+    while words and words[0] in CIVILITIES:
+        words = words[1:]
     first_words: list[str] = []
-    for word in normalize_name(first).split():
-        if word in CIVILITIES and len(word) > 1:
-            continue
+    for word in words:
         first_words.extend(word if _is_initials(word) else (word,))
     last_words = normalize_name(last).split()
     significant = [word for word in last_words if word not in PARTICLES] or last_words
@@ -284,12 +289,14 @@ def _first_score(x: tuple[str, ...], y: tuple[str, ...]) -> float:
         x, y = y, x
     if _gendered("".join(x), "".join(y)):
         return 0.0
-    if any(len(word) == 1 for word in x + y):
-        score = min(
+    if len(x) < len(y) and all(len(word) == 1 for word in x):
+        # One initial may stand for a compound name (J. Dupont = Jean-Pierre Dupont), less surely.
+        return 90.0 if all(u == v[0] for u, v in zip(x, y, strict=False)) else 0.0
+    if len(x) == len(y) and any(len(word) == 1 for word in x + y):
+        return min(
             (100.0 if u[0] == v[0] else 0.0) if len(u) == 1 or len(v) == 1 else ratio(u, v)
-            for u, v in zip(x, y, strict=False)
+            for u, v in zip(x, y, strict=True)
         )
-        return min(score, 90.0) if len(x) != len(y) else score
     return ratio("".join(x), "".join(y))
 
 
@@ -354,6 +361,14 @@ def _phonetic(text: str) -> str:
     return "".join(code[:4])
 
 
+def _date(text: str) -> str:
+    digits = "".join(ch for ch in text if ch.isdigit())
+    # 01/12/1980 and 1980-12-01 are one date.
+    if len(digits) == 8 and not digits.startswith(("19", "20")):
+        return digits[4:] + digits[2:4] + digits[:2]
+    return digits
+
+
 def _siren(text: str) -> str:
     digits = "".join(ch for ch in text if ch.isdigit())
     if len(digits) not in (9, 14) or not digits.strip("0"):
@@ -374,7 +389,6 @@ class _Features:
     first_code: str
     swapped_code: str
     company: str
-    company_key: str
     postcode: str
     department: str
     city: str
@@ -444,11 +458,7 @@ def _features(index: int, record: ContactRecord, memo: _Memo) -> _Features:
         company_keys.add(email_key)
     elif email_key:
         personal_keys.append(email_key)
-    birth = "".join(
-        "".join(ch for ch in value if ch.isdigit())
-        for key, value in record.extra
-        if key.casefold() in BIRTH_KEYS
-    )
+    birth = next((_date(v) for k, v in record.extra if k.casefold() in BIRTH_KEYS and v), "")
     return _Features(
         index=index,
         id=record.id,
@@ -459,7 +469,6 @@ def _features(index: int, record: ContactRecord, memo: _Memo) -> _Features:
         first_code=first_code,
         swapped_code=swapped_code,
         company=company,
-        company_key=company.replace(" ", "")[:8],
         postcode=postcode,
         department=department,
         city=city,
@@ -526,7 +535,7 @@ def _fuzzy_scores(a: _Features, b: _Features) -> tuple[float, dict[str, float]] 
     if company is not None:
         scores["company"] = company
     if not a.has_person:
-        if company is None or company < COMPANY_MATCH or place is None:
+        if company is None or company < COMPANY_MATCH or place is None or place < PLACE_MATCH:
             return None
         return 0.7 * company + 0.3 * place, scores
     if company is not None and company < COMPANY_CONFLICT and not _company_within(a, b):
@@ -582,15 +591,9 @@ def _blocks_by(
 ) -> dict[str, list[int]]:
     blocks: dict[str, list[int]] = defaultdict(list)
     for feature in features:
-        for key in keys(feature):
+        for key in set(keys(feature)):  # a "Jean Jean" must not meet itself
             blocks[key].append(feature.index)
     return blocks
-
-
-def _last_name_keys(f: _Features) -> Iterator[str]:
-    if f.last_code:
-        for place in f.places:
-            yield f"{f.last_code}|{place}"
 
 
 def _swapped_name_keys(f: _Features) -> Iterator[str]:
@@ -612,22 +615,18 @@ def _spelling_keys(f: _Features) -> Iterator[str]:
             yield f">{last[-3:]}|{initial}|{place}"
 
 
-def _first_name_keys(f: _Features) -> Iterator[str]:
-    if f.first_code:
-        for place in (f.postcode, f.city):
-            if place:
-                yield f"{f.first_code}|{place}"
-
-
 def _company_name_keys(f: _Features) -> Iterator[str]:
-    if f.last_code and f.company_key:
-        yield f"{f.last_code}|{f.company_key}"
+    if f.last_code and f.company:
+        yield f"{f.last_code}|{f.company}"
 
 
 def _company_keys(f: _Features) -> Iterator[str]:
-    if not f.has_person and f.company_key:
-        for place in f.places:
-            yield f"{f.company_key}|{place}"
+    # Each word of the name, so that a typo in one word does not hide the company.
+    if not f.has_person:
+        for word in f.company.split():
+            if len(word) > 2 and word not in PARTICLES:
+                for place in f.places:
+                    yield f"{_phonetic(word)}|{place}"
 
 
 _SortKey = tuple[str, str, str, str, int]
@@ -647,10 +646,8 @@ def _company_order(f: _Features) -> _SortKey:
 
 
 _BLOCKINGS: Final = (
-    (_last_name_keys, _name_order),
     (_swapped_name_keys, _swapped_order),
     (_spelling_keys, _name_order),
-    (_first_name_keys, _name_order),
     (_company_name_keys, _name_order),
     (_company_keys, _company_order),
 )
