@@ -152,3 +152,57 @@ def test_version_and_help() -> None:
     runner = CliRunner()
     assert runner.invoke(cli, ["--version"]).output.startswith("campaign, version ")
     assert "Quick start" in runner.invoke(cli, ["-h"]).output
+
+
+def test_campaign_workflow_from_the_command_line(db_url: str, tmp_path: Path) -> None:
+    run(db_url, "lists", "import", str(EXAMPLES / "opposition.txt"), "--list", "bloctel")
+    assert run(db_url, "new", "rdv-pme", "--audience", "business").exit_code == 0
+    dry = json.loads(
+        run(
+            db_url, "import", "rdv-pme", str(EXAMPLES / "prospects.csv"), "--dry-run", "--json"
+        ).stdout
+    )
+    assert len(dry["details"]) == dry["rows"] == 300
+    imported = json.loads(
+        run(db_url, "import", "rdv-pme", str(EXAMPLES / "prospects.csv"), "--json").stdout
+    )
+    assert imported["accepted"] == 300 and "details" not in imported
+    found = json.loads(run(db_url, "dedupe", "rdv-pme", "--json").stdout)
+    assert found["duplicates"] > 0 and not found["applied"]
+    applied = json.loads(run(db_url, "dedupe", "rdv-pme", "--apply", "--json").stdout)
+    shown = json.loads(run(db_url, "show", "rdv-pme", "--json").stdout)
+    assert shown["contacts"] == 300 - applied["duplicates"] and shown["blocked"] > 0
+    merges = json.loads(run(db_url, "merges", "rdv-pme", "--json").stdout)
+    assert run(db_url, "unmerge", str(merges[0]["id"])).exit_code == 0
+    again = run(db_url, "unmerge", str(merges[0]["id"]))
+    assert again.exit_code == 1 and again.stderr.startswith(
+        f"Error: merge {merges[0]['id']} was already undone"
+    )
+    out = tmp_path / "today.csv"
+    listed = json.loads(
+        run(db_url, "calllist", "rdv-pme", "--agents", "lea,marc", "-o", str(out), "--json").stdout
+    )
+    assert listed["rows"] > 0 and set(listed["agents"]) == {"lea", "marc"} and out.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "expected"),
+    [
+        (["import", "nope", "{file}"], 1, "Error: no campaign named 'nope' (campaigns: c)"),
+        (["import", "c", "{file}", "--map", "oops"], 2, "'oops' is not FIELD=COLUMN"),
+        (["dedupe", "c", "--threshold", "120"], 2, "120.0 is not in the range 0<=x<=100"),
+        (["unmerge", "42"], 1, "Error: no merge 42. See the merges with: campaign merges NAME"),
+        (["new", "c"], 1, "Error: a campaign named 'c' already exists. Pick another name"),
+        (["new", "d", "--starts", "23/11/2026"], 2, "'23/11/2026' is not a date like 2026-11-23"),
+        (["calllist", "c"], 1, "Error: no opposition list has been imported"),
+    ],
+)
+def test_campaign_command_errors(
+    db_url: str, tmp_path: Path, args: list[str], code: int, expected: str
+) -> None:
+    run(db_url, "new", "c")
+    file = write(tmp_path / "f.csv", "Nom;Tel\nA;0612345678\n")
+    result = run(db_url, *[str(file) if a == "{file}" else a for a in args])
+    assert result.exit_code == code
+    assert expected in result.stderr
+    assert "Traceback" not in result.output
