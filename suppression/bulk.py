@@ -38,54 +38,45 @@ def insert_entries(
 ) -> int:
     """Insert ``rows`` into ``list_entry``, skipping numbers already there; return the count
     inserted."""
-    if _dialect(session) != "sqlite":
-        return _insert_entries_postgresql(session, list_id, version_id, rows)
     # Appending to an unindexed table, then inserting in key order, is about twice as fast as
     # inserting millions of numbers in file order into the primary key's b-tree.
-    _stage_sqlite(session, rows)
-    inserted = session.execute(
-        text(
-            "INSERT OR IGNORE INTO list_entry (list_id, e164, registered_at, version_id) "
-            "SELECT :list_id, e164, registered_at, :version_id FROM entry_stage ORDER BY e164"
-        ),
+    _stage(session, rows)
+    inserted = _insert_ignoring(
+        session,
+        "list_entry (list_id, e164, registered_at, version_id) "
+        "SELECT :list_id, e164, registered_at, :version_id FROM entry_stage ORDER BY e164",
         {"list_id": list_id, "version_id": version_id},
-    ).rowcount  # type: ignore[attr-defined]
+    )
     session.execute(text("DROP TABLE entry_stage"))
-    return int(inserted)
+    return inserted
 
 
-def _stage_sqlite(session: Session, rows: Iterable[EntryRow]) -> None:
+def _stage(session: Session, rows: Iterable[EntryRow]) -> None:
+    """Load ``rows`` into the unindexed temporary table ``entry_stage``."""
     session.execute(text("DROP TABLE IF EXISTS entry_stage"))
-    session.execute(text("CREATE TEMPORARY TABLE entry_stage (e164 TEXT, registered_at DATE)"))
-    cursor = _driver_cursor(session)
-    cursor.executemany(
-        "INSERT INTO entry_stage (e164, registered_at) VALUES (?, ?)",
-        ((e164, None if day is None else day.isoformat()) for e164, day in rows),
-    )
-    cursor.close()
-
-
-def _insert_entries_postgresql(
-    session: Session, list_id: int, version_id: int, rows: Iterable[EntryRow]
-) -> int:
     session.execute(
-        text("CREATE TEMPORARY TABLE IF NOT EXISTS entry_copy (e164 text, registered_at date)")
+        text("CREATE TEMPORARY TABLE entry_stage (e164 VARCHAR(16), registered_at DATE)")
     )
-    session.execute(text("TRUNCATE entry_copy"))
     cursor = _driver_cursor(session)
-    with cursor.copy("COPY entry_copy (e164, registered_at) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
+    if _dialect(session) == "sqlite":
+        cursor.executemany(
+            "INSERT INTO entry_stage (e164, registered_at) VALUES (?, ?)",
+            ((e164, None if day is None else day.isoformat()) for e164, day in rows),
+        )
+    else:  # PostgreSQL (psycopg 3): COPY is the bulk path; team mode is tested with issue 6
+        with cursor.copy("COPY entry_stage (e164, registered_at) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
     cursor.close()
-    result = session.execute(
-        text(
-            "INSERT INTO list_entry (list_id, e164, registered_at, version_id) "
-            "SELECT DISTINCT ON (e164) :list_id, e164, registered_at, :version_id "
-            "FROM entry_copy ORDER BY e164 ON CONFLICT DO NOTHING"
-        ),
-        {"list_id": list_id, "version_id": version_id},
-    )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _insert_ignoring(session: Session, into_select: str, params: dict[str, Any]) -> int:
+    """``INSERT INTO <into_select>`` skipping rows whose key exists; return the rows inserted."""
+    if _dialect(session) == "sqlite":
+        statement = f"INSERT OR IGNORE INTO {into_select}"
+    else:
+        statement = f"INSERT INTO {into_select} ON CONFLICT DO NOTHING"
+    return int(session.execute(text(statement), params).rowcount)  # type: ignore[attr-defined]
 
 
 def replace_entries(
@@ -93,38 +84,18 @@ def replace_entries(
 ) -> tuple[int, int, int, int]:
     """Make the list hold exactly ``rows``; return (added, removed, unchanged, distinct rows).
 
-    The new content is staged in a temporary table and merged with three set-based statements,
-    so the old version stays whole until the caller commits.
+    The new content is staged in a temporary table and merged with set-based statements, so the
+    old version stays whole until the caller commits.
     """
+    _stage(session, rows)
     session.execute(text("DROP TABLE IF EXISTS entry_set"))
     session.execute(
         text("CREATE TEMPORARY TABLE entry_set (e164 VARCHAR(16) PRIMARY KEY, registered_at DATE)")
     )
-    if _dialect(session) == "sqlite":
-        _stage_sqlite(session, rows)
-        session.execute(
-            text(
-                "INSERT OR IGNORE INTO entry_set SELECT e164, registered_at FROM entry_stage "
-                "ORDER BY e164"
-            )
-        )
-        session.execute(text("DROP TABLE entry_stage"))
-    else:
-        session.execute(
-            text("CREATE TEMPORARY TABLE IF NOT EXISTS entry_copy (e164 text, registered_at date)")
-        )
-        session.execute(text("TRUNCATE entry_copy"))
-        cursor = _driver_cursor(session)
-        with cursor.copy("COPY entry_copy (e164, registered_at) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        cursor.close()
-        session.execute(
-            text(
-                "INSERT INTO entry_set SELECT DISTINCT ON (e164) e164, registered_at "
-                "FROM entry_copy ORDER BY e164"
-            )
-        )
+    _insert_ignoring(
+        session, "entry_set SELECT e164, registered_at FROM entry_stage ORDER BY e164", {}
+    )
+    session.execute(text("DROP TABLE entry_stage"))
     params = {"list_id": list_id, "version_id": version_id}
     distinct = int(session.execute(text("SELECT count(*) FROM entry_set")).scalar_one())
     removed = session.execute(
