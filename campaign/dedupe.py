@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from campaign.campaigns import get_campaign
 from campaign.errors import ConflictError, NotFoundError
@@ -94,6 +94,7 @@ def active_contacts(session: Session, campaign: Campaign) -> list[Contact]:
     query = (
         select(Contact)
         .where(Contact.campaign_id == campaign.id, Contact.merged_into_id.is_(None))
+        .options(selectinload(Contact.numbers))  # one query for all numbers, not one per contact
         .order_by(Contact.id)
     )
     return list(session.scalars(query))
@@ -130,15 +131,21 @@ def dedupe(
     by_pair: dict[int, list[Link]] = {}
     for link in links:
         by_pair.setdefault(link.a, []).append(link)
-    found = []
     by_id = {c.id: c for c in contacts}
+    grouped = []
     for ids in clusters(by_id, links):
         members = set(ids)
-        cluster_links = tuple(x for a in ids for x in by_pair.get(a, []) if x.b in members)
-        merge_id = None
-        if apply:
-            merge_id = merge(session, [by_id[i] for i in ids], cluster_links, now=now).id
-        found.append(Cluster(ids, cluster_links, merge_id))
+        grouped.append((ids, tuple(x for a in ids for x in by_pair.get(a, []) if x.b in members)))
+    if apply:
+        records = [
+            merge(session, [by_id[i] for i in ids], found, now=now) for ids, found in grouped
+        ]
+        session.flush()  # once for all merges: their ids
+        found = [
+            Cluster(ids, links_, r.id) for (ids, links_), r in zip(grouped, records, strict=True)
+        ]
+    else:
+        found = [Cluster(ids, links_) for ids, links_ in grouped]
     report = DedupeReport(campaign.name, threshold, apply, len(contacts), found)
     if apply:
         audit.record(
@@ -167,7 +174,8 @@ def snapshot(contact: Contact) -> dict[str, Any]:
 def merge(
     session: Session, contacts: list[Contact], links: tuple[Link, ...], *, now: datetime
 ) -> Merge:
-    """Merge ``contacts`` into the oldest one (see the module docstring for the rules)."""
+    """Merge ``contacts`` into the oldest one (see the module docstring for the rules); the new
+    ``Merge`` gets its id at the caller's next flush."""
     ordered = sorted(contacts, key=lambda c: c.id)
     survivor = ordered[0]
     before = {"contacts": [snapshot(c) for c in ordered]}
@@ -209,7 +217,6 @@ def merge(
         },
     )
     session.add(record)
-    session.flush()
     return record
 
 
