@@ -25,10 +25,10 @@ from campaign.campaigns import get_campaign
 from campaign.dedupe import active_contacts
 from campaign.models import Contact, ContactNumber
 from suppression import audit, bulk
+from suppression.csvout import SafeCsvWriter
 from suppression.errors import InvalidArgumentError
 from suppression.lists import ListStatus, select_lists
 from suppression.optouts import find_optouts
-from suppression.tabular import SafeCsvWriter
 
 PREFERENCES = ("mobile", "fixed")
 HEADER = (

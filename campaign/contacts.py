@@ -24,10 +24,11 @@ from campaign.errors import MappingError
 from campaign.matching import split_full_name
 from campaign.models import Contact, ContactNumber, SourceFile
 from suppression import audit, bulk
+from suppression.columns import normalize_header
 from suppression.lists import list_statuses
 from suppression.optouts import find_optouts
 from suppression.phone import PhoneNumber, normalize
-from suppression.tabular import normalize_header, open_table
+from suppression.tabular import open_table
 
 NUMBER_FIELDS = ("phone", "mobile", "other_phone")
 FIELDS = (

@@ -19,12 +19,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from suppression import audit, bulk
+from suppression.columns import find_phone_column
+from suppression.csvout import SafeCsvWriter
 from suppression.lists import ListStatus, select_lists
 from suppression.models import ListVersion
 from suppression.optouts import find_optouts, optout_count
 from suppression.phone import Rejection
 from suppression.pipeline import Normalised, normalised_chunks, paused_gc, worth_parallel
-from suppression.tabular import SafeCsvWriter, TableReader, find_phone_column, open_table
+from suppression.tabular import TableReader, open_table
 
 CHUNK_ROWS = 20_000
 ADDED_COLUMNS = ("e164", "status", "reason")

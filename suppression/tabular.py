@@ -1,4 +1,7 @@
-"""Read prospect tables (CSV, TSV, ``;``-separated text, ``.xlsx``) as text, write safe CSVs.
+"""Read prospect tables (CSV, TSV, ``;``-separated text, ``.xlsx``) as text.
+
+Finding columns by their headers is in ``suppression.columns``; writing result CSVs in
+``suppression.csvout``.
 
 Reading (:func:`open_table`) streams the file: memory stays flat whatever the number of rows,
 and every cell stays the exact text of the file, so ``0612345678`` keeps its leading zero.
@@ -26,15 +29,11 @@ Decisions (the README quotes them):
   restores it), dates -> ISO 8601 (a midnight datetime -> ``YYYY-MM-DD``), anything else
   ``str()``. Rows without any value are skipped. ``encoding=``/``delimiter=`` are ignored for
   workbooks, ``sheet=`` for text files.
-
-Writing (:class:`SafeCsvWriter`) produces UTF-8 with BOM, ``;``-separated, CRLF CSVs that Excel
-(French locale included) opens correctly, with every cell neutralised against CSV injection.
 """
 
 from __future__ import annotations
 
 import codecs
-import contextlib
 import csv
 import datetime
 import hashlib
@@ -43,29 +42,23 @@ import itertools
 import os
 import re
 import stat
-import unicodedata
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Final
 
+from suppression.columns import normalize_header
 from suppression.errors import (
-    ColumnNotFoundError,
     InputFileError,
     InvalidArgumentError,
-    SuppressionError,
 )
 
 __all__ = [
-    "SafeCsvWriter",
     "TableInfo",
     "TableReader",
+    "check_delimiter",
     "file_sha256",
-    "find_column",
-    "find_phone_column",
-    "neutralize_cell",
-    "normalize_header",
     "open_table",
 ]
 
@@ -94,8 +87,6 @@ _HINT_EMPTY: Final = "Export the prospect list again, with a header row and one 
 _NON_ASCII_LETTERS: Final = re.compile(r"[^\W\d_\x00-\x7f]+")
 _NON_ASCII_BYTE: Final = re.compile(rb"[\x80-\xff]")
 _LINE: Final = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
-_SEPARATORS: Final = re.compile(r"[\s_\-.]+")
-_WORD: Final = re.compile(r"[^\W\d_]+|\d+|[°#]")
 
 
 @dataclass(frozen=True)
@@ -241,7 +232,7 @@ def _open_binary(name: str) -> io.BufferedReader:
 
 
 def _open_text(name: str, encoding: str | None, delimiter: str | None) -> TableReader:
-    forced_delimiter = _check_delimiter(delimiter) if delimiter is not None else None
+    forced_delimiter = check_delimiter(delimiter) if delimiter is not None else None
     forced_encoding = _check_encoding(encoding) if encoding is not None else None
     if csv.field_size_limit() < _FIELD_LIMIT:
         csv.field_size_limit(_FIELD_LIMIT)
@@ -288,7 +279,7 @@ def _open_text(name: str, encoding: str | None, delimiter: str | None) -> TableR
     return TableReader(info, rows, progress, close)
 
 
-def _check_delimiter(delimiter: str) -> str:
+def check_delimiter(delimiter: str) -> str:
     value = _DELIMITER_ALIASES.get(delimiter.lower(), delimiter)
     if len(value) != 1 or value in '"\r\n\0' or value.isalnum():
         raise InvalidArgumentError(
@@ -854,329 +845,6 @@ def _cell_text(value: object) -> str:
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     return str(value)
-
-
-# --------------------------------------------------------------------------------------------
-# Columns
-
-_PHONE_WORDS: Final = (
-    "telephone",
-    "téléphone",
-    "tel",
-    "tél",
-    "tel.",
-    "phone",
-    "phone number",
-    "phone_number",
-    "telephone number",
-    "contact phone",
-    "n° de téléphone",
-    "numéro de téléphone",
-    "num tel",
-    "no tel",
-    "mobile",
-    "mobile phone",
-    "portable",
-    "gsm",
-    "cellulaire",
-    "cell",
-    "cellphone",
-    "cell phone",
-    "msisdn",
-    "ligne directe",
-    "telefono",
-    "telefone",
-    "telefon",
-)
-# Alone they usually mean the phone number, but inside a header they name any identifier
-# ("Numéro client", "Order number"), so they only count as an exact match.
-_WEAK_PHONE_WORDS: Final = ("numéro", "numero", "num", "number", "numéro d'appel")
-# Headers about a phone number rather than holding one ("Date appel téléphone",
-# "Indicatif téléphone", "Tél. poste", "Consentement téléphone").
-_NOT_PHONE_WORDS: Final = (
-    "date",
-    "type",
-    "statut",
-    "status",
-    "opt",
-    "optin",
-    "optout",
-    "consentement",
-    "consent",
-    "indicatif",
-    "code",
-    "pays",
-    "country",
-    "ext",
-    "extension",
-    "poste",
-    "nombre",
-    "nb",
-    "count",
-)
-
-
-def normalize_header(text: str) -> str:
-    """Header as compared: casefolded, accents and invisible characters removed, runs of spaces,
-    underscores, dashes and dots collapsed to one space, stripped ("Tél. fixe" -> "tel fixe")."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    kept = "".join(
-        c for c in folded if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
-    )
-    return _SEPARATORS.sub(" ", kept).strip()
-
-
-def _words(text: str) -> tuple[str, ...]:
-    # Digits are separate words so "Tel1" and "Téléphone2" still contain "tel"/"telephone".
-    return tuple(_WORD.findall(normalize_header(text)))
-
-
-def _contains(words: tuple[str, ...], wanted: tuple[str, ...]) -> bool:
-    size = len(wanted)
-    return any(words[i : i + size] == wanted for i in range(len(words) - size + 1))
-
-
-def find_column(
-    header: Sequence[str],
-    candidates: Iterable[str],
-    *,
-    partial: bool = True,
-    exclude: Iterable[str] = (),
-) -> int | None:
-    """Index of the column whose header matches a candidate, or ``None``.
-
-    Headers and candidates are compared with :func:`normalize_header`. An exact match wins;
-    failing that (and if ``partial``), a header containing a candidate as whole words
-    ("Téléphone portable" contains "telephone", "Hotel" does not contain "tel"), skipping
-    headers that contain any ``exclude`` word. Several matches: the leftmost column.
-    """
-    wanted = {normalize_header(c) for c in candidates} - {""}
-    normalized = [normalize_header(h) for h in header]
-    for index, text in enumerate(normalized):
-        if text in wanted:
-            return index
-    if not partial:
-        return None
-    wanted_words = [w for w in {_words(c) for c in wanted} if w]
-    excluded = {normalize_header(e) for e in exclude}
-    for index, text in enumerate(header):
-        words = _words(text)
-        if excluded.intersection(words):
-            continue
-        if any(_contains(words, w) for w in wanted_words):
-            return index
-    return None
-
-
-def find_phone_column(
-    header: Sequence[str], column: str | None = None, *, file: str | None = None
-) -> int:
-    """Index of the column holding phone numbers.
-
-    With ``column`` (the ``--column`` option): the first header equal to it once normalised,
-    else, if it is a number, that column counted from 1. Without: the leftmost header that is a
-    phone word ("Téléphone", "Tel.", "Mobile", "phone_number"...), else the leftmost header
-    containing one ("Téléphone portable", "Tel. fixe", "Tel1") unless it is about the number
-    ("Date appel téléphone", "Indicatif tel"), else a header that is exactly "Numéro"/"Number".
-    Raises :class:`ColumnNotFoundError` listing the headers found.
-    """
-    listed = _list_headers(header)
-    if column is not None:
-        target = normalize_header(column)
-        if not target:
-            raise InvalidArgumentError(
-                "the column name is empty", hint="Pass --column with a header name"
-            )
-        for index, text in enumerate(header):
-            if normalize_header(text) == target:
-                return index
-        if column.strip().isdecimal() and 1 <= int(column) <= len(header):
-            return int(column) - 1
-        raise ColumnNotFoundError(
-            f"no column named {column!r}; the headers are {listed}",
-            file=file,
-            hint="Pass --column with one of these names, or a column number (1 = first column)",
-        )
-    found = find_column(header, _PHONE_WORDS, exclude=_NOT_PHONE_WORDS)
-    if found is None:
-        found = find_column(header, _WEAK_PHONE_WORDS, partial=False)
-    if found is None:
-        raise ColumnNotFoundError(
-            f"no phone number column found; the headers are {listed}",
-            file=file,
-            hint="Pass --column NAME to say which column holds the phone numbers",
-        )
-    return found
-
-
-def _list_headers(header: Sequence[str], limit: int = 40) -> str:
-    shown = ", ".join(repr(h) for h in header[:limit])
-    if len(header) > limit:
-        shown += f" and {len(header) - limit} more"
-    return shown or "(none)"
-
-
-# --------------------------------------------------------------------------------------------
-# Writing
-
-_FORMULA_TRIGGERS: Final = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralize_cell(value: str) -> str:
-    """Defuse CSV injection (OWASP): a cell whose first character is ``=``, ``+``, ``-``, ``@``,
-    a tab or a carriage return gets a leading single quote ``'``, so spreadsheets show it as
-    text instead of running it as a formula: ``+33612345678`` is written ``'+33612345678`` and
-    ``=HYPERLINK(...)`` is written ``'=HYPERLINK(...)``. Any other cell is unchanged."""
-    return "'" + value if value.startswith(_FORMULA_TRIGGERS) else value
-
-
-_FORMULA_FIRST: Final = frozenset(_FORMULA_TRIGGERS)
-
-
-class _HashingSink:
-    """What csv.writer writes to: collects text, then encodes, hashes and writes it in blocks
-    (per-row encoding and hashing cost more than the csv module itself)."""
-
-    BLOCK = 512
-
-    def __init__(self, handle: io.BufferedWriter, name: str) -> None:
-        self.handle = handle
-        self.name = name
-        self.digest = hashlib.sha256()
-        self.pending: list[str] = []
-
-    def write(self, text: str) -> int:
-        self.pending.append(text)
-        if len(self.pending) >= self.BLOCK:
-            self.flush()
-        return len(text)
-
-    def flush(self) -> None:
-        try:
-            data = "".join(self.pending).encode("utf-8")
-        except UnicodeEncodeError:
-            raise InvalidArgumentError(
-                "a cell holds text that cannot be written as UTF-8 (a lone surrogate)",
-                file=self.name,
-            ) from None
-        self.pending.clear()
-        self.digest.update(data)
-        self.handle.write(data)
-
-
-class SafeCsvWriter:
-    """Write a result CSV that Excel opens correctly and cannot be used for formula injection.
-
-    Format: UTF-8 **with** BOM (without it Excel reads UTF-8 as cp1252 and garbles accents;
-    other readers should use ``utf-8-sig``), ``;`` delimiter by default (Excel's list separator
-    in France, so columns split on double-click), CRLF line ends, quotes only where needed.
-    Every cell, header included, goes through :func:`neutralize_cell`. Rows may be longer or
-    shorter than the header; they are written as given.
-
-    The file is written as ``<path>.part`` and renamed on :meth:`close`, so a crash never leaves
-    a truncated result that looks complete; leaving a ``with`` block on an exception deletes it.
-    ``close()`` returns the SHA-256 of the bytes written; ``rows`` counts data rows.
-    """
-
-    def __init__(
-        self, path: str | os.PathLike[str], header: Sequence[str], *, delimiter: str = ";"
-    ) -> None:
-        self.path = os.fspath(path)
-        self.rows = 0
-        self._part = self.path + ".part"
-        self._sha256: str | None = None
-        self._finished = False
-        delim = _check_delimiter(delimiter)
-        try:
-            handle = open(self._part, "wb")  # noqa: SIM115 - closed by close()/__exit__
-        except OSError as exc:
-            raise _write_error(exc, self.path) from None
-        self._sink = _HashingSink(handle, self.path)
-        self._writer = csv.writer(self._sink, delimiter=delim, lineterminator="\r\n")
-        try:
-            self._sink.write("\ufeff")
-            self._write(header)
-        except BaseException:
-            self.discard()
-            raise
-        self.rows = 0
-
-    def write(self, row: Sequence[str]) -> None:
-        """Write one row, neutralising every cell."""
-        self._write(row)
-
-    def write_many(self, rows: Sequence[Sequence[str]]) -> None:
-        """Write rows, neutralising every cell: ``write`` for each, with less overhead."""
-        if self._finished:
-            raise InvalidArgumentError(
-                "cannot write a row after the file was closed", file=self.path
-            )
-        first = _FORMULA_FIRST
-        try:
-            self._writer.writerows(
-                ["'" + cell if cell[:1] in first else cell for cell in row] for row in rows
-            )
-        except OSError as exc:
-            raise _write_error(exc, self.path) from None
-        self.rows += len(rows)
-
-    def _write(self, row: Sequence[str]) -> None:
-        if self._finished:
-            raise InvalidArgumentError(
-                "cannot write a row after the file was closed", file=self.path
-            )
-        try:
-            # neutralize_cell, inlined: this runs for every cell of millions of rows.
-            first = _FORMULA_FIRST
-            self._writer.writerow(["'" + cell if cell[:1] in first else cell for cell in row])
-        except OSError as exc:
-            raise _write_error(exc, self.path) from None
-        self.rows += 1
-
-    def close(self) -> str:
-        """Finish the file (rename ``.part`` to the final name); return its SHA-256 hex."""
-        if self._sha256 is None:
-            if self._finished:
-                raise InvalidArgumentError("the file was discarded", file=self.path)
-            self._finished = True
-            try:
-                self._sink.flush()
-                self._sink.handle.close()
-                os.replace(self._part, self.path)
-            except OSError as exc:
-                raise _write_error(exc, self.path) from None
-            self._sha256 = self._sink.digest.hexdigest()
-        return self._sha256
-
-    def discard(self) -> None:
-        """Abandon the file: nothing is left at ``path`` (nor the ``.part``)."""
-        if not self._finished:
-            self._finished = True
-            self._sink.handle.close()
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(self._part)
-
-    def __enter__(self) -> SafeCsvWriter:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if exc_type is None:
-            self.close()
-        else:
-            self.discard()
-
-
-def _write_error(exc: OSError, name: str) -> SuppressionError:
-    return SuppressionError(
-        f"cannot write the file: {exc.strerror or exc}",
-        file=name,
-        hint="Check the output folder exists, is writable and the disk is not full",
-    )
 
 
 def file_sha256(path: str | os.PathLike[str]) -> str:

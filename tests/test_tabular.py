@@ -18,23 +18,15 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from suppression.columns import find_column, find_phone_column, normalize_header
+from suppression.csvout import SafeCsvWriter, neutralize_cell
 from suppression.errors import (
     ColumnNotFoundError,
     InputFileError,
     InvalidArgumentError,
     SuppressionError,
 )
-from suppression.tabular import (
-    SafeCsvWriter,
-    TableInfo,
-    TableReader,
-    file_sha256,
-    find_column,
-    find_phone_column,
-    neutralize_cell,
-    normalize_header,
-    open_table,
-)
+from suppression.tabular import TableInfo, TableReader, file_sha256, open_table
 
 HEADER = ["Nom", "Prénom", "Société", "Téléphone", "Ville"]
 PEOPLE = [
