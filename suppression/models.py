@@ -165,3 +165,54 @@ class AuditRecord(Base):
 
     def __repr__(self) -> str:
         return f"AuditRecord(id={self.id}, kind={self.kind!r}, at={self.at!r})"
+
+
+class ConsentEvent(Base):
+    """Append-only consent ledger: a consent given, or revoked (F19, O5). A revocation newer
+    than a consent wins. The proof is kept as the SHA-256 of the artefact."""
+
+    __tablename__ = "consent_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    e164: Mapped[str] = mapped_column(String(16), index=True)
+    action: Mapped[str] = mapped_column(String(8))  # "give" | "revoke"
+    at: Mapped[datetime]  # when the person gave or withdrew it
+    recorded_at: Mapped[datetime]
+    source: Mapped[str | None] = mapped_column(String(16))  # web, paper, call, import
+    wording_version: Mapped[str | None] = mapped_column(Text)
+    proof_sha256: Mapped[str | None] = mapped_column(String(64))
+    proof_name: Mapped[str | None] = mapped_column(Text)
+    scope: Mapped[str | None] = mapped_column(Text)
+
+    def __repr__(self) -> str:
+        return f"ConsentEvent(e164={self.e164!r}, action={self.action!r}, at={self.at!r})"
+
+
+class Contract(Base):
+    """A contract in force with the person: calls related to it are exempt from the list and
+    consent duties (F3, F19), not from hours, caps or opt-outs."""
+
+    __tablename__ = "contract"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    e164: Mapped[str] = mapped_column(String(16), index=True)
+    until: Mapped[date]
+    subject: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[datetime]
+
+    def __repr__(self) -> str:
+        return f"Contract(e164={self.e164!r}, until={self.until!r})"
+
+
+class Relationship(Base):
+    """US established business relationship dates (U5): last purchase and last inquiry."""
+
+    __tablename__ = "relationship"
+
+    e164: Mapped[str] = mapped_column(String(16), primary_key=True)
+    last_purchase: Mapped[date | None] = mapped_column(Date)
+    last_inquiry: Mapped[date | None] = mapped_column(Date)
+    recorded_at: Mapped[datetime]
+
+    def __repr__(self) -> str:
+        return f"Relationship(e164={self.e164!r})"
