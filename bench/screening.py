@@ -25,7 +25,8 @@ from typing import Any
 from bench.generate import write_national_list, write_prospects
 
 IMPORT_STAGE = """
-import json, resource, sys, time
+import json, sys, time
+from bench.measure import peak_rss_mb
 from datetime import UTC, datetime
 from campaign.database import make_engine, make_sessionmaker
 from suppression.lists import import_list
@@ -34,12 +35,13 @@ start = time.perf_counter()
 with make_sessionmaker(make_engine(db)).begin() as session:
     result = import_list(session, path, list_name="bloctel", now=datetime.now(UTC))
 seconds = time.perf_counter() - start
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+rss = peak_rss_mb()
 print(json.dumps({"seconds": seconds, "rss_mb": rss, "entries": result.entries}))
 """
 
 SCREEN_STAGE = """
-import json, resource, sys, time
+import json, sys, time
+from bench.measure import peak_rss_mb
 from datetime import UTC, datetime
 from campaign.database import make_engine, make_sessionmaker
 from suppression.screening import screen_file
@@ -49,13 +51,14 @@ with make_sessionmaker(make_engine(db)).begin() as session:
     result = screen_file(session, path, now=datetime.now(UTC), output=out + "/callable.csv",
                          blocked=out + "/blocked.csv", rejected=out + "/rejected.csv")
 seconds = time.perf_counter() - start
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+rss = peak_rss_mb()
 print(json.dumps({"seconds": seconds, "rss_mb": rss, "callable": result.callable,
                   "blocked": result.blocked, "rejected": result.rejected}))
 """
 
 BASELINE_STAGE = """
-import json, resource, sys, time
+import json, sys, time
+from bench.measure import peak_rss_mb
 import pandas as pd
 import phonenumbers
 list_path, prospects, out = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -77,7 +80,7 @@ df["e164"] = df["Téléphone"].apply(e164)
 blocked = df[df["e164"].isin(listed)]
 seconds = time.perf_counter() - start
 blocked[["Réf", "Téléphone"]].to_csv(out + "/baseline_blocked.csv", sep=";", index=False)
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+rss = peak_rss_mb()
 print(json.dumps({"seconds": seconds, "rss_mb": rss, "blocked": len(blocked),
                   "rejected": int(df["e164"].isna().sum())}))
 """
@@ -85,7 +88,11 @@ print(json.dumps({"seconds": seconds, "rss_mb": rss, "blocked": len(blocked),
 
 def run_stage(code: str, *args: str) -> dict[str, Any]:
     completed = subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).resolve().parent.parent,  # so that the stage imports bench.measure
     )
     if completed.returncode != 0:
         raise RuntimeError(f"benchmark stage failed:\n{completed.stderr}")
