@@ -25,6 +25,7 @@ class Campaign(Base):
     audience: Mapped[str] = mapped_column(String(16))  # consumer, business
     caller_id: Mapped[str | None] = mapped_column(String(16))
     purpose: Mapped[str | None] = mapped_column(Text)
+    sector: Mapped[str | None] = mapped_column(String(32))  # F15/F20 sector bans
     starts: Mapped[date | None] = mapped_column(Date)
     ends: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime]

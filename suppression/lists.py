@@ -98,6 +98,7 @@ class ListStatus:
     max_age_days: int
     version_id: int | None
     version: int | None
+    region: str | None  # the region its numbers were read in: which country's list it is
     last_import: datetime | None
     last_file: str | None
     last_sha256: str | None
@@ -114,6 +115,7 @@ class ListStatus:
             "max_age_days": self.max_age_days,
             "version_id": self.version_id,
             "version": self.version,
+            "region": self.region,
             "last_import": None if self.last_import is None else self.last_import.isoformat(),
             "last_file": self.last_file,
             "last_sha256": self.last_sha256,
@@ -346,6 +348,7 @@ def list_statuses(session: Session, *, now: datetime) -> list[ListStatus]:
                 max_age_days=opposition.max_age_days,
                 version_id=version.id if version else None,
                 version=version.number if version else None,
+                region=version.region if version else None,
                 last_import=version.imported_at if version else None,
                 last_file=version.file_name if version else None,
                 last_sha256=version.sha256 if version else None,

@@ -206,3 +206,59 @@ def test_campaign_command_errors(
     assert result.exit_code == code
     assert expected in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_can_call_exit_codes_and_consent_commands(db_url: str, tmp_path: Path) -> None:
+    run(db_url, "lists", "import", str(EXAMPLES / "opposition.txt"), "--list", "bloctel")
+    run(db_url, "new", "c", "--caller-id", "01 62 00 00 00")
+    at = "2026-11-23T10:30+01:00"
+    blocked = run(db_url, "can-call", "06 12 34 56 78", "--campaign", "c", "--at", at, "--json")
+    assert blocked.exit_code == 1
+    assert [r["code"] for r in json.loads(blocked.stdout)["reasons"]] == ["no_consent"]
+    proof = write(tmp_path / "form.pdf", "%PDF")
+    added = run(
+        db_url,
+        "consent",
+        "add",
+        "0612345678",
+        "--source",
+        "web",
+        "--at",
+        "2026-09-01T10:00+02:00",
+        "--wording-version",
+        "v3",
+        "--proof",
+        str(proof),
+    )
+    assert added.exit_code == 0, added.stderr
+    allowed = run(db_url, "can-call", "06 12 34 56 78", "--campaign", "c", "--at", at)
+    assert allowed.exit_code == 0 and allowed.stdout.startswith("ok")
+    assert (
+        run(db_url, "consent", "revoke", "0612345678", "--at", "2026-11-01T10:00+01:00").exit_code
+        == 0
+    )
+    assert run(db_url, "can-call", "06 12 34 56 78", "--campaign", "c", "--at", at).exit_code == 1
+    assert (
+        run(
+            db_url, "contract", "add", "0612345678", "--until", "2027-01-31", "--subject", "box"
+        ).exit_code
+        == 0
+    )
+    assert run(db_url, "can-call", "06 12 34 56 78", "--campaign", "c", "--at", at).exit_code == 0
+    bad = run(db_url, "can-call", "0612345678", "--at", "lundi")
+    assert bad.exit_code == 2 and "is not a date-time like" in bad.stderr
+    missing = run(
+        db_url,
+        "consent",
+        "add",
+        "0612345678",
+        "--source",
+        "web",
+        "--at",
+        "2026-09-01T10:00+02:00",
+        "--wording-version",
+        "v3",
+        "--proof",
+        "nope.pdf",
+    )
+    assert missing.exit_code == 1 and missing.stderr.startswith("Error: cannot read the proof")

@@ -1,0 +1,115 @@
+""" "Can I call this number now?": gather the facts from the database, let the rules judge.
+
+The pure engine (``suppression.rules``) decides; this module only collects what it needs:
+the number's time zones, every opposition list with its version and whether it lists the number,
+the opt-out, the consent ledger, contracts, and the campaign's caller ID, purpose and sector.
+
+Without a campaign, the jurisdiction comes from the number's country (FR for France and its
+overseas regions, US, UK, CA) and the audience is ``consumer``, the strictest; the caller ID is
+the one given, if any. Call attempts and refusals arrive with the outcome log (issue 5): until
+then the cap and the cool-off see no earlier attempt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from campaign.campaigns import JURISDICTIONS, get_campaign, region_of
+from suppression import bulk
+from suppression.consents import consent_state
+from suppression.errors import InvalidArgumentError
+from suppression.lists import list_statuses
+from suppression.optouts import find_optouts
+from suppression.phone import PhoneNumber, normalize, timezones_for
+from suppression.rules import CallFacts, ListFact, Verdict, judge, load_profiles, select_profile
+
+# The jurisdiction of a number called without a campaign, by phonenumbers region.
+FRENCH_REGIONS = ("FR", "GP", "BL", "MF", "GF", "MQ", "RE", "YT", "PM")
+JURISDICTION_OF_REGION = {"US": "US", "GB": "UK", "CA": "CA"} | dict.fromkeys(FRENCH_REGIONS, "FR")
+
+
+def check_call(
+    session: Session,
+    number: str,
+    *,
+    campaign: str | None = None,
+    at: datetime,
+    caller_id: str | None = None,
+    rules: str | Path | None = None,
+) -> Verdict:
+    """The verdict on calling ``number`` at ``at`` (frozen; ``ok`` or every blocking reason)."""
+    record = get_campaign(session, campaign) if campaign is not None else None
+    region = region_of(record) if record is not None else "FR"
+    parsed = normalize(number, region)
+    e164 = parsed.e164 if isinstance(parsed, PhoneNumber) else None
+    if record is not None:
+        jurisdiction, audience = record.jurisdiction, record.audience
+        caller_id = record.caller_id
+    else:
+        number_region = parsed.region if isinstance(parsed, PhoneNumber) else "FR"
+        jurisdiction = JURISDICTION_OF_REGION.get(number_region, "")
+        audience = "consumer"
+        if not jurisdiction:
+            raise InvalidArgumentError(
+                f"no calling rules for numbers of region {number_region}",
+                hint="the rules cover FR, US, UK and CA; pass --campaign for its jurisdiction",
+            )
+    profile = select_profile(load_profiles(rules), jurisdiction, audience, at)
+    unknown = CallFacts(
+        e164=None,
+        timezones=(),
+        purpose=record.purpose if record is not None else None,
+        sector=record.sector if record is not None else None,
+        caller_id=caller_id,
+    )
+    if e164 is None:
+        return judge(unknown, profile, at)
+    state = consent_state(session, e164, at=at)
+    facts = replace(
+        unknown,
+        e164=e164,
+        timezones=timezones_for(e164),
+        subdivision=_subdivision(parsed),
+        lists=_list_facts(session, e164, JURISDICTIONS[jurisdiction], at),
+        opted_out=bool(find_optouts(session, [e164])),
+        consent_at=state.consent_at,
+        consent_revoked_at=state.revoked_at,
+        consent_ref=state.reference,
+        contract_until=state.contract_until,
+        last_purchase=state.last_purchase,
+        last_inquiry=state.last_inquiry,
+    )
+    return judge(facts, profile, at)
+
+
+def _subdivision(parsed: PhoneNumber | object) -> str | None:
+    # Overseas regions have their own holidays; US states would need the address (not known).
+    if isinstance(parsed, PhoneNumber) and parsed.region in FRENCH_REGIONS[1:]:
+        return parsed.region
+    return None
+
+
+def _list_facts(session: Session, e164: str, region: str, at: datetime) -> tuple[ListFact, ...]:
+    """The lists of the jurisdiction (read in its region): a French list says nothing about a US
+    number, and must not make it look screened."""
+    statuses = [
+        s for s in list_statuses(session, now=at) if s.version_id is not None and s.region == region
+    ]
+    hits = bulk.find_listed(session, [e164], [s.list_id for s in statuses]).get(e164, [])
+    listed = {list_id: registered for list_id, _, registered in hits}
+    return tuple(
+        ListFact(
+            name=s.name,
+            version=s.version or 0,
+            imported_at=s.last_import,
+            max_age_days=s.max_age_days,
+            listed=s.list_id in listed,
+            registered_at=listed.get(s.list_id),
+        )
+        for s in statuses
+        if s.last_import is not None
+    )
