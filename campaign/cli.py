@@ -19,7 +19,7 @@ import click
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from campaign import __version__, callcheck, calllist, campaigns, contacts, dedupe
+from campaign import __version__, callcheck, calllist, campaigns, checks, contacts, dedupe
 from campaign.database import transaction
 from campaign.rendering import render
 from suppression import audit, consents, lists, optouts, rules, screening
@@ -743,6 +743,30 @@ def can_call(
     else:
         click.echo(render("verdict.txt", verdict=verdict))
     ctx.exit(0 if verdict.ok else 1)
+
+
+@cli.command("check")
+@click.argument("name")
+@click.option("--at", "at", metavar="DATETIME", help="As of when (ISO; default now).")
+@rules_option
+@json_option
+@click.pass_context
+def check_command(
+    ctx: click.Context, name: str, at: str | None, rules_file: str | None, as_json: bool
+) -> None:
+    """Check the whole campaign before the first call; exit 0 only if every rule passes.
+
+    \b
+    Example:
+      campaign check rdv-pme
+    """
+    with session_for(ctx) as session:
+        result = checks.check_campaign(session, name, at=parse_datetime(at), rules=rules_file)
+    if as_json:
+        emit_json(result.as_dict())
+    else:
+        click.echo(render("check.txt", result=result))
+    ctx.exit(0 if result.passed else 1)
 
 
 @cli.group("consent")
