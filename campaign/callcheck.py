@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -25,7 +26,15 @@ from suppression.errors import InvalidArgumentError
 from suppression.lists import list_statuses
 from suppression.optouts import find_optouts
 from suppression.phone import PhoneNumber, normalize, timezones_for
-from suppression.rules import CallFacts, ListFact, Verdict, judge, load_profiles, select_profile
+from suppression.rules import (
+    CallFacts,
+    ListFact,
+    Profile,
+    Verdict,
+    judge,
+    load_profiles,
+    select_profile,
+)
 
 # The jurisdiction of a number called without a campaign, by phonenumbers region.
 FRENCH_REGIONS = ("FR", "GP", "BL", "MF", "GF", "MQ", "RE", "YT", "PM")
@@ -58,7 +67,9 @@ def check_call(
                 f"no calling rules for numbers of region {number_region}",
                 hint="the rules cover FR, US, UK and CA; pass --campaign for its jurisdiction",
             )
-    profile = select_profile(load_profiles(rules), jurisdiction, audience, at)
+    profile = select_profile(
+        profiles(None if rules is None else str(rules)), jurisdiction, audience, at
+    )
     unknown = CallFacts(
         e164=None,
         timezones=(),
@@ -84,6 +95,12 @@ def check_call(
         last_inquiry=state.last_inquiry,
     )
     return judge(facts, profile, at)
+
+
+@cache
+def profiles(rules: str | None) -> tuple[Profile, ...]:
+    """The rule profiles, parsed once per process (a call list judges thousands of numbers)."""
+    return load_profiles(rules)
 
 
 def _subdivision(parsed: PhoneNumber | object) -> str | None:

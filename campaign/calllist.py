@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from campaign.callcheck import check_call
 from campaign.campaigns import get_campaign
 from campaign.dedupe import active_contacts
 from campaign.models import Contact, ContactNumber
@@ -29,6 +30,7 @@ from suppression.csvout import SafeCsvWriter
 from suppression.errors import InvalidArgumentError
 from suppression.lists import ListStatus, select_lists
 from suppression.optouts import find_optouts
+from suppression.rules import TIME_CODES
 
 PREFERENCES = ("mobile", "fixed")
 HEADER = (
@@ -44,6 +46,7 @@ HEADER = (
     "city",
     "source_file",
     "source_row",
+    "not_before",  # when the rules delay the call (hours, holiday, cap): the next allowed moment
 )
 MOBILE_TYPES = ("mobile", "fixed_line_or_mobile")
 
@@ -121,9 +124,21 @@ def export_calllist(
                 any_usable = any(n.e164 for n in contact.numbers)
                 left_out["all_numbers_opposed" if any_usable else "no_usable_number"] += 1
                 continue
+            # One engine everywhere: what the rules block beyond the lists (consent, sector,
+            # caller ID...) leaves the contact out; hours, holidays, caps only delay the call.
+            verdict = check_call(session, candidates[0].e164 or "", campaign=campaign.name, at=now)
+            lasting = [r.code for r in verdict.reasons if r.code not in TIME_CODES]
+            if lasting:
+                left_out[lasting[0]] += 1
+                continue
+            not_before = (
+                ""
+                if verdict.ok or verdict.next_allowed is None
+                else (verdict.next_allowed.isoformat(timespec="minutes"))
+            )
             agent = agents[rows % len(agents)] if agents else ""
             dealt[agent] += 1
-            writer.write(_row(contact, candidates, agent))
+            writer.write([*_row(contact, candidates, agent), not_before])
             rows += 1
         sha = writer.close()
     result = CallList(

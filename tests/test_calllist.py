@@ -28,7 +28,7 @@ FILE = (
 
 @pytest.fixture
 def ready(session: Session, tmp_path: Path) -> Path:
-    new_campaign(session, "c", now=NOW)
+    new_campaign(session, "c", audience="business", now=NOW)
     import_contacts(session, "c", write(tmp_path / "f.csv", FILE), now=NOW)
     import_list(session, write(tmp_path / "l.txt", "0612345678\n"), list_name="bloctel", now=NOW)
     add_optouts(session, ["0756345678"], reason="asked", now=NOW)
@@ -63,3 +63,31 @@ def test_a_stale_list_refuses_the_export(session: Session, ready: Path) -> None:
     with pytest.raises(StaleListError):
         export_calllist(session, "c", ready, now=NOW + timedelta(days=45))
     assert not ready.exists()
+
+
+def test_the_rules_engine_leaves_out_consumers_without_consent(
+    session: Session, tmp_path: Path
+) -> None:
+    from suppression.consents import add_consent
+
+    new_campaign(session, "fr", caller_id="01 62 00 00 00", now=NOW)
+    import_contacts(
+        session, "fr", write(tmp_path / "g.csv", "Nom;Tel\nA;0145678901\nB;0556123456\n"), now=NOW
+    )
+    import_list(session, write(tmp_path / "l.txt", "0612345678\n"), list_name="bloctel", now=NOW)
+    add_consent(
+        session,
+        "0145678901",
+        source="paper",
+        at=NOW - timedelta(days=3),
+        wording_version="v1",
+        proof=write(tmp_path / "p.pdf", "%PDF"),
+        now=NOW,
+    )
+    out = tmp_path / "fr.csv"
+    saturday = NOW + timedelta(days=5)
+    result = export_calllist(session, "fr", out, now=saturday)
+    assert result.left_out == {"no_consent": 1}
+    [row] = read(out)
+    # A Saturday: the call is delayed, not dropped; the row says from when (10:00 in Paris).
+    assert (row["last_name"], row["not_before"]) == ("A", "2026-11-30T09:00+00:00")
