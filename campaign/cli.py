@@ -44,7 +44,14 @@ class CampaignGroup(click.Group):
         except SuppressionError as exc:
             raise click.ClickException(str(exc)) from exc
         except OperationalError as exc:
-            raise click.ClickException(f"database failure: {exc.orig}") from exc
+            text = f"database failure: {exc.orig}"
+            if "no such column" in text or "has no column" in text:
+                # Schema migrations (campaign db upgrade) are not there yet.
+                text += (
+                    ". This database was made by another version of campaign: "
+                    "use a new --db file until schema upgrades exist"
+                )
+            raise click.ClickException(text) from exc
         except SQLAlchemyError as exc:
             raise click.ClickException(f"database failure: {exc}") from exc
         except OSError as exc:

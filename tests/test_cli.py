@@ -262,3 +262,14 @@ def test_can_call_exit_codes_and_consent_commands(db_url: str, tmp_path: Path) -
         "nope.pdf",
     )
     assert missing.exit_code == 1 and missing.stderr.startswith("Error: cannot read the proof")
+
+
+def test_a_database_from_another_version_says_so(db_url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    run(db_url, "lists", "show")
+    with create_engine(db_url).begin() as connection:
+        connection.execute(text("ALTER TABLE list_version DROP COLUMN number"))
+    result = run(db_url, "lists", "import", str(EXAMPLES / "opposition.txt"), "--list", "x")
+    assert result.exit_code == 1
+    assert "made by another version of campaign" in result.stderr
