@@ -12,15 +12,16 @@ import multiprocessing
 import os
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from suppression.phone import Rejection, e164_or_rejection
 
 T = TypeVar("T")
+R = TypeVar("R")
 AHEAD = 3
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 
@@ -61,17 +62,30 @@ def normalised_chunks(
     chunks: Iterable[tuple[T, list[str]]], region: str, *, parallel: bool
 ) -> Iterator[tuple[T, Normalised]]:
     """For each ``(payload, raws)``, yield ``(payload, e164_or_rejection of each raw)`` in order."""
+    yield from mapped_chunks(normalise_chunk, chunks, (region,), parallel=parallel)
+
+
+def mapped_chunks(
+    function: Callable[..., R],
+    chunks: Iterable[tuple[T, list[str]]],
+    args: tuple[Any, ...],
+    *,
+    parallel: bool,
+) -> Iterator[tuple[T, R]]:
+    """For each ``(payload, raws)``, yield ``(payload, function(raws, *args))`` in order, the
+    calls running in one helper process when ``parallel``. ``function`` must be a module-level
+    function (it is sent to the helper by name)."""
     if not parallel:
         for payload, raws in chunks:
-            yield payload, normalise_chunk(raws, region)
+            yield payload, function(raws, *args)
         return
     # fork, not spawn: spawn re-imports the caller's main module, which breaks any script that
     # lacks an ``if __name__ == "__main__"`` guard. The pool forks its one worker when it is
     # built, before it starts its own threads; the worker never touches the caller's state.
     with multiprocessing.get_context("fork").Pool(1) as pool:
-        pending: deque[tuple[T, AsyncResult[Normalised]]] = deque()
+        pending: deque[tuple[T, AsyncResult[R]]] = deque()
         for payload, raws in chunks:
-            pending.append((payload, pool.apply_async(normalise_chunk, (raws, region))))
+            pending.append((payload, pool.apply_async(function, (raws, *args))))
             if len(pending) > AHEAD:
                 done, result = pending.popleft()
                 yield done, result.get()

@@ -8,10 +8,11 @@ whatever the file's or the list's size. Every run is recorded in the audit log (
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,14 @@ from suppression.lists import ListStatus, select_lists
 from suppression.models import ListVersion
 from suppression.optouts import find_optouts, optout_count
 from suppression.phone import Rejection
-from suppression.pipeline import Normalised, normalised_chunks, paused_gc, worth_parallel
+from suppression.pipeline import (
+    Normalised,
+    mapped_chunks,
+    normalise_chunk,
+    normalised_chunks,
+    paused_gc,
+    worth_parallel,
+)
 from suppression.tabular import TableReader, open_table
 
 CHUNK_ROWS = 20_000
@@ -122,14 +130,26 @@ def screen_file(
             session, len(header), names, _version_numbers(session, names), writers
         )
         chunks = _chunks(table, index)
+        helper = worth_parallel(source, parallel)
+        database = _sqlite_file(session) if helper else None
+        expected = {status.list_id: status.version_id for status in chosen}
         try:
             with paused_gc():
-                for chunk, numbers in normalised_chunks(
-                    chunks, region, parallel=worth_parallel(source, parallel)
-                ):
-                    screen(chunk, numbers)
-                    if progress is not None:
-                        progress(table.progress())
+                if database is None:
+                    for chunk, numbers in normalised_chunks(chunks, region, parallel=helper):
+                        screen(chunk, numbers)
+                        if progress is not None:
+                            progress(table.progress())
+                else:
+                    args = (region, database, sorted(expected))
+                    for chunk, found in mapped_chunks(lookup_chunk, chunks, args, parallel=True):
+                        numbers, listed, versions = found
+                        # The helper reads committed data through its own connection: if it
+                        # saw other list versions (an import committed meanwhile, or this
+                        # transaction's own uncommitted one), this process looks up itself.
+                        screen(chunk, numbers, listed if versions == expected else None)
+                        if progress is not None:
+                            progress(table.progress())
         except BaseException:
             # No output that looks complete may be left behind by a failed run.
             for writer in writers.values():
@@ -175,6 +195,54 @@ def screen_file(
     )
 
 
+Listed = dict[str, list[tuple[int, int, date | None]]]
+_connections: dict[str, sqlite3.Connection] = {}
+
+
+def _sqlite_file(session: Session) -> str | None:
+    """The SQLite file a helper process can read too; None for other backends or memory."""
+    url = session.get_bind().engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return str(Path(url.database).resolve())
+
+
+def lookup_chunk(
+    raws: list[str], region: str, database: str, list_ids: list[int]
+) -> tuple[Normalised, Listed, dict[int, int | None]]:
+    """In the helper process: normalise a chunk and look its numbers up in the lists, through a
+    read-only connection of its own; also say which list versions it saw."""
+    connection = _connections.get(database)
+    if connection is None:
+        connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        _connections[database] = connection
+    numbers = normalise_chunk(raws, region)
+    unique = sorted({n for n in numbers if isinstance(n, str)})
+    marks = ",".join("?" * len(list_ids))
+    connection.execute("BEGIN")  # one snapshot for the versions and the entries
+    try:
+        versions = dict(
+            connection.execute(
+                f"SELECT id, current_version_id FROM opposition_list WHERE id IN ({marks})",
+                list_ids,
+            ).fetchall()
+        )
+        listed: Listed = {}
+        for start in range(0, len(unique), bulk.BATCH):
+            batch = unique[start : start + bulk.BATCH]
+            rows = connection.execute(
+                "SELECT e164, list_id, version_id, registered_at FROM list_entry "
+                f"WHERE list_id IN ({marks}) AND e164 IN ({','.join('?' * len(batch))})",
+                [*list_ids, *batch],
+            )
+            for e164, list_id, version_id, registered_at in rows:
+                day = date.fromisoformat(registered_at) if registered_at else None
+                listed.setdefault(e164, []).append((list_id, version_id, day))
+    finally:
+        connection.execute("COMMIT")
+    return numbers, listed, versions
+
+
 def _version_numbers(session: Session, list_ids: Iterable[int]) -> dict[int, int]:
     """Version id -> its number within its list, for the reasons written in the outputs."""
     query = select(ListVersion.id, ListVersion.number).where(ListVersion.list_id.in_(list_ids))
@@ -210,20 +278,34 @@ class _ChunkScreen:
         self.by_list: Counter[str] = Counter()
         self.by_reason: Counter[str] = Counter()
         self.pending: dict[str, list[list[str]]] = {kind: [] for kind in OUTPUTS}
+        self.irregular_callable = 0
         self.any_optouts = optout_count(session) > 0
 
     def _write(self, kind: str, cells: list[str], e164: str, reason: str) -> None:
         # Cells beyond the header's width (ragged rows) stay after the added columns.
         width = self.width
         self.counts[kind] += 1
+        if kind == "callable":
+            self.irregular_callable += 1
         self.pending[kind].append([*cells[:width], e164, kind, reason, *cells[width:]])
 
-    def __call__(self, chunk: list[list[str]], numbers: Normalised) -> None:
+    def __call__(
+        self, chunk: list[list[str]], numbers: Normalised, listed: Listed | None = None
+    ) -> None:
         unique = list({n for n in numbers if isinstance(n, str)})
-        listed = bulk.find_listed(self.session, unique, list(self.names))
+        if listed is None:
+            listed = bulk.find_listed(self.session, unique, list(self.names))
         # Most companies' opt-out lists are empty or small: skip the lookup when there is none.
         opted = find_optouts(self.session, unique) if self.any_optouts else {}
+        width, callable_rows = self.width, self.pending["callable"]
         for cells, e164 in zip(chunk, numbers, strict=True):
+            # The common case first, without method calls: most rows are callable and regular.
+            if e164.__class__ is str and e164 not in listed and e164 not in opted:
+                if len(cells) == width:
+                    callable_rows.append([*cells, e164, "callable", ""])
+                    continue
+                self._write("callable", cells, e164, "")
+                continue
             if isinstance(e164, Rejection):
                 self.by_reason[e164.reason] += 1
                 self._write("rejected", cells, "", e164.reason)
@@ -246,5 +328,9 @@ class _ChunkScreen:
             else:
                 self._write("callable", cells, e164, "")
         for kind, rows in self.pending.items():
+            if kind == "callable":
+                # _write counted the irregular rows already; count the fast-path ones here.
+                self.counts[kind] += len(rows) - self.irregular_callable
+                self.irregular_callable = 0
             self.writers[kind].write_many(rows)
             rows.clear()

@@ -171,3 +171,59 @@ def test_an_xlsx_file_is_screened_with_numbers_kept_as_text(
     assert (result.blocked, result.callable, result.column) == (1, 1, "Portable")
     [_, row] = read_rows(Path(result.outputs["blocked"].path))
     assert row[:3] == ["Dupont", "612345678", "'+33612345678"]
+
+
+def test_the_helper_looks_numbers_up_only_in_committed_list_versions(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from campaign.database import make_engine, make_sessionmaker
+    from suppression import screening
+
+    examples = Path(__file__).parent.parent / "examples"
+    maker = make_sessionmaker(make_engine(db_url))
+    with maker.begin() as session:
+        import_list(session, examples / "opposition.txt", list_name="bloctel", now=NOW)
+    seen: list[bool] = []
+    real = screening._ChunkScreen.__call__
+
+    def spy(
+        self: screening._ChunkScreen, chunk: list[list[str]], numbers: object, listed: object = None
+    ) -> None:
+        seen.append(listed is not None)
+        real(self, chunk, numbers, listed)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(screening._ChunkScreen, "__call__", spy)
+    hashes = []
+    for parallel in (False, True):
+        with maker.begin() as session:
+            out = tmp_path / str(parallel)
+            out.mkdir()
+            result = screen_file(
+                session,
+                examples / "prospects.csv",
+                now=NOW,
+                parallel=parallel,
+                output=out / "c.csv",
+                blocked=out / "b.csv",
+                rejected=out / "r.csv",
+            )
+            hashes.append({kind: output.sha256 for kind, output in result.outputs.items()})
+    assert hashes[0] == hashes[1]
+    assert seen == [False, True]  # inline: this process looked up; helper: the helper did
+    # A list version the helper cannot see (not committed yet) makes this process look up itself.
+    seen.clear()
+    with maker() as session:
+        import_list(
+            session, write(tmp_path / "new.txt", "0612345678\n"), list_name="bloctel", now=NOW
+        )
+        screen_file(
+            session,
+            examples / "prospects.csv",
+            now=NOW,
+            parallel=True,
+            output=tmp_path / "c.csv",
+            blocked=tmp_path / "b.csv",
+            rejected=tmp_path / "r.csv",
+        )
+        session.rollback()
+    assert seen == [False]
