@@ -23,7 +23,7 @@ from campaign.campaigns import JURISDICTIONS, get_campaign, region_of
 from suppression import bulk
 from suppression.consents import consent_state
 from suppression.errors import InvalidArgumentError
-from suppression.lists import list_statuses
+from suppression.lists import lists_of_region
 from suppression.optouts import find_optouts
 from suppression.phone import PhoneNumber, normalize, timezones_for
 from suppression.rules import (
@@ -111,11 +111,7 @@ def _subdivision(parsed: PhoneNumber | object) -> str | None:
 
 
 def _list_facts(session: Session, e164: str, region: str, at: datetime) -> tuple[ListFact, ...]:
-    """The lists of the jurisdiction (read in its region): a French list says nothing about a US
-    number, and must not make it look screened."""
-    statuses = [
-        s for s in list_statuses(session, now=at) if s.version_id is not None and s.region == region
-    ]
+    statuses = lists_of_region(session, region, now=at)
     hits = bulk.find_listed(session, [e164], [s.list_id for s in statuses]).get(e164, [])
     listed = {list_id: registered for list_id, _, registered in hits}
     return tuple(

@@ -21,7 +21,7 @@ from campaign.campaigns import JURISDICTIONS, get_campaign
 from campaign.dedupe import active_contacts
 from suppression import audit, bulk
 from suppression.consents import consent_state
-from suppression.lists import list_statuses
+from suppression.lists import lists_of_region
 from suppression.optouts import find_optouts
 from suppression.phone import PhoneNumber, normalize
 from suppression.rules import load_profiles, select_profile
@@ -74,9 +74,7 @@ def check_campaign(
     last_day = campaign.ends or at.date()
     checks: list[RuleCheck] = []
 
-    statuses = [
-        s for s in list_statuses(session, now=at) if s.version_id is not None and s.region == region
-    ]
+    statuses = lists_of_region(session, region, now=at)
     if profile.duty == "opposition_list":
         checks.append(
             _lists_fresh(statuses, profile.list_max_age_days, last_day, profile.rule("stale_list"))

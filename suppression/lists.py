@@ -358,6 +358,16 @@ def list_statuses(session: Session, *, now: datetime) -> list[ListStatus]:
     return statuses
 
 
+def lists_of_region(session: Session, region: str, *, now: datetime) -> list[ListStatus]:
+    """The imported lists whose numbers were read in ``region``: a country's lists. A French list
+    says nothing about a US number and must never make it look screened."""
+    return [
+        s
+        for s in list_statuses(session, now=now)
+        if s.version_id is not None and s.region == region
+    ]
+
+
 def select_lists(
     session: Session, names: Sequence[str] | None, *, now: datetime, allow_stale: bool = False
 ) -> list[ListStatus]:

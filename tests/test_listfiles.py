@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import warnings
 from datetime import date
 from pathlib import Path
 
@@ -739,12 +740,15 @@ def test_classic_mac_line_ends(tmp_path: Path) -> None:
 
 def test_stopping_early_closes_the_file(tmp_path: Path) -> None:
     path = write(tmp_path, "0612345678\n" * 10)
-    lines = read_list(path)
-    next(lines)
-    del lines
-    unused = read_list(path)
-    del unused
-    gc.collect()  # a ResourceWarning here would fail the test (filterwarnings = error)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        lines = read_list(path)
+        next(lines)
+        del lines
+        unused = read_list(path)
+        del unused
+        gc.collect()
+    assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
 
 
 # ---------------------------------------------------------------------------------------------
