@@ -54,3 +54,15 @@ def test_readme_quick_start_has_two_commands() -> None:
     ]
     assert len(commands) == 2
     assert "examples/" in commands[0] and "pytest" in commands[1]
+
+
+def test_the_readme_python_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    snippet = README.split("```python\n", 1)[1].split("```", 1)[0]
+    shutil.copytree(Path(__file__).parent.parent / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, object] = {}
+    exec(compile(snippet, "README.md", "exec"), namespace)
+    result = namespace["result"]
+    assert result.input_rows == 300 and result.conserved  # type: ignore[attr-defined]
