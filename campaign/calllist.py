@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from campaign.callcheck import check_call
+from campaign.callcheck import check_campaign_calls
 from campaign.campaigns import get_campaign
 from campaign.dedupe import active_contacts
 from campaign.models import Contact, ContactNumber
@@ -108,6 +108,12 @@ def export_calllist(
     numbers = sorted({n.e164 for c in contacts for n in c.numbers if n.e164})
     listed = bulk.find_listed(session, numbers, [s.list_id for s in chosen])
     opted = find_optouts(session, numbers)
+    firsts = [
+        ranked[0].e164 or ""
+        for c in contacts
+        if (ranked := [n for n in _ranked(c.numbers, prefer) if n.e164 not in listed])
+    ]
+    verdicts = check_campaign_calls(session, campaign, firsts, at=now)
     left_out: Counter[str] = Counter()
     dealt: Counter[str] = Counter()
     rows = 0
@@ -126,7 +132,7 @@ def export_calllist(
                 continue
             # One engine everywhere: what the rules block beyond the lists (consent, sector,
             # caller ID...) leaves the contact out; hours, holidays, caps only delay the call.
-            verdict = check_call(session, candidates[0].e164 or "", campaign=campaign.name, at=now)
+            verdict = verdicts[candidates[0].e164 or ""]
             lasting = [r.code for r in verdict.reasons if r.code not in TIME_CODES]
             if lasting:
                 left_out[lasting[0]] += 1

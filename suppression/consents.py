@@ -10,7 +10,7 @@ a consent wins.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -27,6 +27,7 @@ from suppression.phone import PhoneNumber, normalize
 from suppression.tabular import open_table
 
 SOURCES = ("web", "paper", "call", "import")
+_BATCH = 5_000
 
 
 @dataclass(frozen=True)
@@ -270,20 +271,49 @@ def set_relationship(
 def consent_state(session: Session, e164: str, *, at: datetime) -> ConsentState:
     """The ledger's view of ``e164`` at ``at``: latest consent and revocation up to then, the
     contract in force, the relationship dates."""
-    events = session.scalars(
-        select(ConsentEvent)
-        .where(ConsentEvent.e164 == e164, ConsentEvent.at <= at)
-        .order_by(ConsentEvent.at, ConsentEvent.id)
-    ).all()
+    return consent_states(session, [e164], at=at)[e164]
+
+
+def consent_states(
+    session: Session, numbers: Sequence[str], *, at: datetime
+) -> dict[str, ConsentState]:
+    """``consent_state`` of many numbers with a few set-based queries (a call list judges
+    thousands)."""
+    unique = sorted(set(numbers))
+    events: dict[str, list[ConsentEvent]] = {}
+    contracts: dict[str, Contract] = {}
+    relations: dict[str, Relationship] = {}
+    for start in range(0, len(unique), _BATCH):
+        batch = unique[start : start + _BATCH]
+        for event in session.scalars(
+            select(ConsentEvent)
+            .where(ConsentEvent.e164.in_(batch), ConsentEvent.at <= at)
+            .order_by(ConsentEvent.at, ConsentEvent.id)
+        ):
+            events.setdefault(event.e164, []).append(event)
+        for contract in session.scalars(
+            select(Contract)
+            .where(Contract.e164.in_(batch), Contract.until >= at.date())
+            .order_by(Contract.until)
+        ):
+            contracts[contract.e164] = contract  # the one lasting longest wins
+        for relation in session.scalars(select(Relationship).where(Relationship.e164.in_(batch))):
+            relations[relation.e164] = relation
+    return {
+        e164: _state(e164, events.get(e164, []), contracts.get(e164), relations.get(e164))
+        for e164 in unique
+    }
+
+
+def _state(
+    e164: str,
+    events: list[ConsentEvent],
+    contract: Contract | None,
+    relation: Relationship | None,
+) -> ConsentState:
     given = [e for e in events if e.action == "give"]
     revoked = [e for e in events if e.action == "revoke"]
     last = given[-1] if given else None
-    contract = session.scalars(
-        select(Contract)
-        .where(Contract.e164 == e164, Contract.until >= at.date())
-        .order_by(Contract.until.desc())
-    ).first()
-    relation = session.get(Relationship, e164)
     reference = None
     if last is not None:
         reference = (
