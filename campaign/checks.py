@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from campaign.campaigns import JURISDICTIONS, get_campaign
 from campaign.dedupe import active_contacts
 from suppression import audit, bulk
-from suppression.consents import consent_state
+from suppression.consents import consent_states
 from suppression.lists import lists_of_region
 from suppression.optouts import find_optouts
 from suppression.phone import PhoneNumber, normalize
@@ -116,10 +116,17 @@ def check_campaign(
         )
     )
     if profile.duty == "consent":
+        states = consent_states(
+            session, [n.e164 for c in exported for n in c.numbers if n.e164], at=at
+        )
         missing = [
             c.id
             for c in exported
-            if not any(_consented(session, n.e164, at) for n in c.numbers if n.e164)
+            if not any(
+                states[n.e164].consented or states[n.e164].contract_until is not None
+                for n in c.numbers
+                if n.e164
+            )
         ]
         checks.append(
             RuleCheck(
@@ -134,11 +141,6 @@ def check_campaign(
     result = CampaignCheck(campaign.name, profile.key, at, checks)
     record = audit.record(session, "check", result.as_dict(), at=at)
     return CampaignCheck(campaign.name, profile.key, at, checks, record.id)
-
-
-def _consented(session: Session, e164: str, at: datetime) -> bool:
-    state = consent_state(session, e164, at=at)
-    return state.consented or state.contract_until is not None
 
 
 def _lists_fresh(
