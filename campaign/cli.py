@@ -106,6 +106,13 @@ def cli(ctx: click.Context, db: str | None, quiet: bool) -> None:
     Quick start:
       campaign lists import examples/opposition.txt --list bloctel
       campaign screen examples/prospects.csv
+    A campaign:
+      campaign new rdv-pme --audience business --caller-id "01 62 00 00 00"
+      campaign import rdv-pme examples/prospects.csv
+      campaign dedupe rdv-pme --apply
+      campaign check rdv-pme
+      campaign calllist rdv-pme --agents lea,marc -o today.csv
+      campaign can-call "06 12 34 56 78" --campaign rdv-pme
       campaign audit
     """
     ctx.obj = Settings(db=db, quiet=quiet)
@@ -894,7 +901,7 @@ def contract_add(ctx: click.Context, number: str, until: str, subject: str, regi
 @json_option
 @click.pass_context
 def audit_group(ctx: click.Context, kind: str | None, limit: int | None, as_json: bool) -> None:
-    """The audit log: every list import, screening and opt-out change.
+    """The audit log: imports, screenings, merges, checks, exports, hash-chained.
 
     \b
     Examples:
