@@ -19,12 +19,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from campaign.callcheck import check_campaign_calls
 from campaign.campaigns import get_campaign
 from campaign.dedupe import active_contacts
-from campaign.models import Contact, ContactNumber
+from campaign.models import Contact, ContactNumber, SourceFile
 from suppression import audit, bulk
 from suppression.csvout import SafeCsvWriter
 from suppression.errors import InvalidArgumentError
@@ -114,6 +115,8 @@ def export_calllist(
         if (ranked := [n for n in _ranked(c.numbers, prefer) if n.e164 not in listed])
     ]
     verdicts = check_campaign_calls(session, campaign, firsts, at=now)
+    query = select(SourceFile.id, SourceFile.file_name).where(SourceFile.campaign_id == campaign.id)
+    files = {file_id: name for file_id, name in session.execute(query)}
     left_out: Counter[str] = Counter()
     dealt: Counter[str] = Counter()
     rows = 0
@@ -144,7 +147,8 @@ def export_calllist(
             )
             agent = agents[rows % len(agents)] if agents else ""
             dealt[agent] += 1
-            writer.write([*_row(contact, candidates, agent), not_before])
+            source = files.get(contact.source_file_id, "")
+            writer.write([*_row(contact, candidates, agent, source), not_before])
             rows += 1
         sha = writer.close()
     result = CallList(
@@ -160,7 +164,7 @@ def export_calllist(
     return CallList(**{**vars(result), "run_id": run.id})
 
 
-def _row(contact: Contact, candidates: list[ContactNumber], agent: str) -> list[str]:
+def _row(contact: Contact, candidates: list[ContactNumber], agent: str, source: str) -> list[str]:
     best, others = candidates[0], candidates[1:]
     return [
         str(contact.id),
@@ -173,6 +177,6 @@ def _row(contact: Contact, candidates: list[ContactNumber], agent: str) -> list[
         contact.email,
         contact.postcode,
         contact.city,
-        str(contact.source_file_id),
+        source,
         str(contact.source_row),
     ]

@@ -48,6 +48,7 @@ def test_one_row_per_person_screened_now(session: Session, ready: Path) -> None:
         ("Petit", "'+33611223344", "marc"),
     ]
     assert rows[1]["other_numbers"] == "'+33556123456"
+    assert rows[0]["source_file"].endswith("f.csv")
     assert result.left_out == {"opted_out": 1, "all_numbers_opposed": 1}
     [record] = list_records(session, kind="calllist")
     assert record.payload["lists"][0]["name"] == "bloctel" and record.payload["rows"] == 2
