@@ -9,15 +9,21 @@ records with score 100, with one exception. Numbers, SIRENs and role mailboxes (
 ``accueil@``, ``info@``...) belong to a company, so they do not link two records whose person names
 clearly disagree (person score below 60, or different dates of birth): Jean Dupont and Marie
 Lefèvre on Dupont Bâtiment's switchboard stay two contacts, while a record without a person name
-links to either. A personal e-mail links whatever the names. A key held by more than 100 records
-is a placeholder or a big company's switchboard, not an identity: it is ignored.
+links to either. A date of birth known on both records decides first: the same date (within one
+typo, see below) links whatever the names (a married name, a mistyped one); a clearly different
+date forbids a number, role-mailbox or SIREN link (a father and his son of the same name in the
+family firm stay two contacts). A personal
+e-mail links whatever the names. A key held by more than 100 records is a placeholder or a big
+company's switchboard, not an identity: it is ignored.
 
 Names: ``normalize_name`` folds case, accents and ligatures and turns punctuation into spaces.
 Last names count the better of the comparison without particles (de, du, des, le, la, d', l',
 da, van...) and with them. First names: initials match word by word (``J.-P.`` = ``JP`` = ``J-P``
 = ``Jean-Pierre`` = ``Jean Pierre``), a single initial matches a compound name at 90 (``J.`` ~
-``Jean-Pierre``), but ``Jean`` and ``Jean-Pierre`` are different (a father and his son); a name
-and its feminine form (Jean/Jeanne, Louis/Louise, Daniel/Danielle, Frédéric/Frédérique) score 0.
+``Jean-Pierre``), two letters beside a compound name are its initials even with a vowel (``AS`` =
+``Anne-Sophie``), but ``Jean`` and ``Jean-Pierre`` are different (a father and his son); a known
+first name and its feminine form (``GENDERED_PAIRS``: Jean/Jeanne, Louis/Louise, Daniel/Danielle,
+Frédéric/Frédérique...) score 0. Other names compare normally: Pierre/Pierr is a typo.
 A leading civility in a first-name column is dropped (``M.`` and ``M. Jean`` are Monsieur,
 ``M.-H.`` is Marie-Hélène). A record whose only name cell holds several words goes through
 ``split_full_name``.
@@ -39,12 +45,18 @@ Fuzzy link, both records with a person name:
     score = 0.7 * person + 0.3 * mean(place, company: those known on both records)
 
 when person >= 75, place >= 90, company >= 50 (or one company's words within the other's).
-A place of 80 or unknown, or a missing first name, needs company >= 90 instead: a surname alone,
-or a town with several postcodes, does not single out a person. Both records without a person
+A place of 80 or unknown, or a missing first name, needs company >= 90 instead, and a company
+named after one of the surnames (``SARL Gautier`` for M. Gautier) does not count: a surname alone,
+or a town with several postcodes, does not single out a person. A full date of birth (8 digits) on
+both records, within one typo, stands in for that company, and the very same date lifts the place
+veto (place below 80). Both records without a person
 name: score = 0.7 * company + 0.3 * place, with company >= 90 and place >= 90. A record with a
-person name and one without link only by an exact key. Different SIRENs, or different dates of
-birth (``extra`` key ``date_of_birth``, ``birth_date``, ``dob`` or ``date_naissance``; 01/12/1980 =
-1980-12-01), forbid a fuzzy link. The score is rounded to 0.1, then compared with the threshold.
+person name and one without link only by an exact key. Different SIRENs (more than one typo
+apart: one digit wrong or two adjacent digits transposed), or different dates of birth (``extra``
+key ``date_of_birth``, ``birth_date``, ``dob`` or ``date_naissance``; 01/12/1980 = 1980-12-01),
+forbid a fuzzy link. Two full dates (8 digits) one digit wrong, two adjacent digits transposed, or
+day and month swapped are one date with a typo; shorter dates (a year) must be equal. The score is
+rounded to 0.1, then compared with the threshold.
 
 Blocking: two records are compared only when they share a block, never all pairs. Blocks: each
 exact key; (phonetic code of either name cell, initial of the other cell, department or city), so
@@ -147,6 +159,27 @@ ROLE_MAILBOXES: Final = frozenset(
     {"contact", "contacts", "info", "infos", "information", "accueil", "secretariat", "direction"}
     | {"commercial", "compta", "comptabilite", "admin", "administration", "bonjour", "hello"}
     | {"office", "sales", "devis", "rh", "service", "serviceclient", "sav", "standard", "reception"}
+)
+# A masculine first name and its feminine form (normalised, compound names joined): two people.
+GENDERED_PAIRS: Final = frozenset(
+    {("jean", "jeanne"), ("jean", "jeannette"), ("louis", "louise"), ("daniel", "danielle")}
+    | {("frederic", "frederique"), ("michel", "michele"), ("michel", "michelle")}
+    | {("michel", "micheline"), ("pascal", "pascale"), ("denis", "denise")}
+    | {("francois", "francoise"), ("gabriel", "gabrielle"), ("emmanuel", "emmanuelle")}
+    | {("joel", "joelle"), ("marcel", "marcelle"), ("martin", "martine"), ("paul", "paule")}
+    | {("paul", "paulette"), ("paul", "paula"), ("paul", "pauline"), ("yves", "yvette")}
+    | {("simon", "simone"), ("julien", "julienne"), ("christian", "christiane")}
+    | {("fabien", "fabienne"), ("adrien", "adrienne"), ("lucien", "lucienne")}
+    | {("vivien", "vivienne"), ("antoine", "antoinette"), ("henri", "henriette")}
+    | {("georges", "georgette"), ("bernard", "bernadette"), ("nicolas", "nicole")}
+    | {("alexandre", "alexandra"), ("raphael", "raphaelle"), ("michael", "michaela")}
+    | {("gilbert", "gilberte"), ("robert", "roberte"), ("rene", "renee"), ("andre", "andree")}
+    | {("noel", "noelle"), ("gaetan", "gaetane"), ("laurent", "laurence")}
+    | {("patrick", "patricia"), ("charles", "charlotte"), ("jacques", "jacqueline")}
+    | {("clement", "clementine"), ("justin", "justine"), ("augustin", "augustine")}
+    | {("valentin", "valentine"), ("ernest", "ernestine"), ("jose", "josee")}
+    | {("joseph", "josephine"), ("olivier", "olivia"), ("pierre", "pierrette")}
+    | {("manuel", "manuelle"), ("samuel", "samuelle"), ("eric", "erica")}
 )
 BIRTH_KEYS: Final = frozenset({"date_of_birth", "birth_date", "dob", "date_naissance"})
 
@@ -282,12 +315,8 @@ def person_tokens(first: str, last: str) -> PersonTokens:
 
 
 def _gendered(a: str, b: str) -> bool:
-    if len(a) > len(b):
-        a, b = b, a
-    if a == b or len(a) < 3:
-        return False
-    feminine = (a + "e", a + a[-1] + "e", a + "a", a + "ette", a[:-1] + "que", a[:-1] + "a")
-    return b in feminine
+    # Only two known first names: Pierre/Pierr or Nathalie/Nathaliee are typos, not a sister.
+    return (a, b) in GENDERED_PAIRS or (b, a) in GENDERED_PAIRS
 
 
 def _first_score(x: tuple[str, ...], y: tuple[str, ...]) -> float:
@@ -295,6 +324,9 @@ def _first_score(x: tuple[str, ...], y: tuple[str, ...]) -> float:
         return 100.0
     if len(x) > len(y):
         x, y = y, x
+    if len(x) == 1 and len(x[0]) == 2 and len(y) == 2:
+        # "AS" beside a compound name is its initials (Anne-Sophie), not a first name.
+        x = tuple(x[0])
     if _gendered("".join(x), "".join(y)):
         return 0.0
     if len(x) < len(y) and all(len(word) == 1 for word in x):
@@ -375,6 +407,33 @@ def _date(text: str) -> str:
     if len(digits) == 8 and not digits.startswith(("19", "20")):
         return digits[4:] + digits[2:4] + digits[:2]
     return digits
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Equal, or one typo apart: one character wrong or two adjacent characters transposed."""
+    if len(a) != len(b):
+        return False
+    diffs = [k for k, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    if len(diffs) <= 1:
+        return True
+    i = diffs[0]
+    return len(diffs) == 2 and diffs[1] == i + 1 and a[i] == b[i + 1] and a[i + 1] == b[i]
+
+
+def _dates_differ(a: str, b: str) -> bool:
+    """Two known dates of birth that are clearly different, not one typo apart.
+
+    Full dates (8 digits) one edit apart agree: one digit wrong (19800112/19800172), two adjacent
+    digits transposed (19800112/19801012), or day and month swapped (19800112/19801201). Shorter
+    dates (a year) must be equal.
+    """
+    if not a or not b or a == b:
+        return False
+    if len(a) != 8 or len(b) != 8:
+        return True
+    if _one_edit(a, b):
+        return False
+    return not (a[:4] == b[:4] and a[4:6] == b[6:] and a[6:] == b[4:6])
 
 
 def _siren(text: str) -> str:
@@ -523,14 +582,24 @@ def _company_within(a: _Features, b: _Features) -> bool:
     return words_a <= words_b or words_b <= words_a
 
 
+def _eponymous(a: _Features, b: _Features) -> bool:
+    # "SARL Gautier" for M. Gautier repeats the surname: no evidence beside the last names.
+    surnames = {a.person.last, a.swapped.last, b.person.last, b.swapped.last} - {""}
+    return any(
+        "".join(w for w in f.company.split() if w not in PARTICLES) in surnames for f in (a, b)
+    )
+
+
 def _fuzzy_scores(a: _Features, b: _Features) -> tuple[float, dict[str, float]] | None:
     """The score and the field scores behind it, or None when a gate or a veto refuses."""
-    if (a.siren and b.siren and a.siren != b.siren) or (a.birth and b.birth and a.birth != b.birth):
+    if (a.siren and b.siren and not _one_edit(a.siren, b.siren)) or _dates_differ(a.birth, b.birth):
         return None
     if a.has_person != b.has_person:
         return None
+    # A full date of birth on both records, within one typo, singles out a person.
+    born = len(a.birth) == 8 and len(b.birth) == 8
     place = _place_score(a, b)
-    if place is not None and place < PLACE_AGREES:
+    if place is not None and place < PLACE_AGREES and not (born and a.birth == b.birth):
         return None
     company = ratio(a.company, b.company) if a.company and b.company else None
     scores: dict[str, float] = {}
@@ -549,7 +618,7 @@ def _fuzzy_scores(a: _Features, b: _Features) -> tuple[float, dict[str, float]] 
         return None
     # A surname alone, or a town with several postcodes, does not single out a person.
     weak = place is None or place < PLACE_MATCH or not (a.person.first and b.person.first)
-    if weak and (company is None or company < COMPANY_MATCH):
+    if weak and not born and (company is None or company < COMPANY_MATCH or _eponymous(a, b)):
         return None
     context = [score for field, score in scores.items() if field != "person"]
     return 0.7 * person + 0.3 * sum(context) / len(context), scores
@@ -563,10 +632,19 @@ def _fuzzy_link(a: _Features, b: _Features, threshold: float) -> Link | None:
     return Link(a.id, b.id, (), score, _detail(found[1])) if score >= threshold else None
 
 
-def _persons_disagree(a: _Features, b: _Features) -> bool:
-    if a.birth and b.birth and a.birth != b.birth:
-        return True
+def _names_conflict(a: _Features, b: _Features) -> bool:
     return a.has_person and b.has_person and _pair_person_score(a, b) < PERSON_CONFLICT
+
+
+def _persons_disagree(a: _Features, b: _Features) -> bool:
+    """Whether two records sharing a company key (number, role mailbox, SIREN) are two people."""
+    dates_known = bool(a.birth and b.birth)
+    if dates_known and not _dates_differ(a.birth, b.birth):
+        # One date of birth (within one typo): one person, whatever the names.
+        return False
+    # Two clearly different dates of birth are two people even on one SIREN: a father and his
+    # son of the same name in the family firm must not be merged.
+    return dates_known or _names_conflict(a, b)
 
 
 def _exact_links(features: list[_Features]) -> tuple[dict[int, Link], set[int]]:

@@ -113,6 +113,15 @@ SAME_PERSON = [
     ("Jean", "d'Artagnan", "jean", "Dartagnan"),
     ("Marc", "Dupont", "Mark", "Dupont"),
     ("Jean-Pierre", "Dupont", "Jean-Piere", "Dupont"),
+    # The masculine/feminine rule holds for two known first names only: these are typos.
+    ("Pierre", "Dupont", "Pierr", "Dupont"),
+    ("Sylvie", "Dupont", "Sylvi", "Dupont"),
+    ("Hélène", "Dupont", "Hélèn", "Dupont"),
+    ("Nathalie", "Dupont", "Nathaliee", "Dupont"),
+    # Two letters beside a compound name are its initials, vowels or not.
+    ("AS", "Martin", "Anne-Sophie", "Martin"),
+    ("A.S.", "Martin", "Anne Sophie", "Martin"),
+    ("MC", "Martin", "Marie-Claire", "Martin"),
 ]
 
 # ... and of two people, person_score < 75
@@ -126,6 +135,9 @@ OTHER_PERSON = [
     ("Jean", "Dupont", "Paul", "Dupont"),
     ("Jean", "Dupont", "Jean", "Durand"),
     ("J.", "Dupont", "P.", "Dupont"),
+    ("Pascal", "Roux", "Pascale", "Roux"),
+    ("Michel", "Roux", "Michèle", "Roux"),
+    ("AS", "Martin", "Anne-Marie", "Martin"),
 ]
 
 LYON = {"postcode": "69003", "city": "Lyon"}
@@ -161,6 +173,45 @@ MUST_LINK_BY_KEY: list[tuple[dict[str, Any], dict[str, Any], tuple[str, ...]]] =
         {"email": "a@x.fr", "numbers": ("+33612345678", "+33478000000"), "siren": "123456789"},
         {"email": "A@X.FR", "numbers": ("+33478000000", "+33612345678"), "siren": "123456789"},
         ("email:a@x.fr", "phone:+33478000000", "phone:+33612345678", "siren:123456789"),
+    ),
+    (
+        # A typo in a first name is not the feminine form: the shared mobile still links.
+        {"first_name": "Pierre", "last_name": "Dupont", "numbers": ("+33612345678",)},
+        {"first_name": "Pierr", "last_name": "Dupont", "numbers": ("+33612345678",)},
+        ("phone:+33612345678",),
+    ),
+    (
+        {"first_name": "AS", "last_name": "Martin", "numbers": ("+33612345678",)},
+        {"first_name": "Anne-Sophie", "last_name": "Martin", "numbers": ("+33612345678",)},
+        ("phone:+33612345678",),
+    ),
+    (
+        # One digit wrong in a date of birth is a typo, not another person.
+        {"last_name": "Jean Dupont", "numbers": ("+33478000000",), "extra": (("dob", "19800112"),)},
+        {"last_name": "Jean Dupont", "numbers": ("+33478000000",), "extra": (("dob", "19800172"),)},
+        ("phone:+33478000000",),
+    ),
+    (
+        # Day and month swapped.
+        {"last_name": "Jean Dupont", "numbers": ("+33478000000",), "extra": (("dob", "19800112"),)},
+        {"last_name": "Jean Dupont", "numbers": ("+33478000000",), "extra": (("dob", "19801201"),)},
+        ("phone:+33478000000",),
+    ),
+    (
+        # One SIREN and one date of birth: one person, whatever became of the last name.
+        {
+            "first_name": "Tahni",
+            "last_name": "Skeen",
+            "siren": "004111794",
+            "extra": (("dob", "19231110"),),
+        },
+        {
+            "first_name": "Tahni",
+            "last_name": "Murton",
+            "siren": "004111794",
+            "extra": (("dob", "19231011"),),
+        },
+        ("siren:004111794",),
     ),
 ]
 
@@ -208,6 +259,33 @@ MUST_LINK_FUZZY: list[tuple[dict[str, Any], dict[str, Any]]] = [
     (
         {"first_name": "Jean", "last_name": "Dupont", **LYON, "extra": (("dob", "19800112"),)},
         {"first_name": "Jean", "last_name": "Dupont", **LYON, "extra": (("dob", "12/01/1980"),)},
+    ),
+    (
+        # Two adjacent digits of the date transposed.
+        {"first_name": "Jean", "last_name": "Dupont", **LYON, "extra": (("dob", "19800112"),)},
+        {"first_name": "Jean", "last_name": "Dupont", **LYON, "extra": (("dob", "19801012"),)},
+    ),
+    (
+        # A SIREN one digit apart is a typo, not another company.
+        {"first_name": "Jean", "last_name": "Dupont", "siren": "123456789", **LYON},
+        {"first_name": "Jean", "last_name": "Dupont", "siren": "123456779", **LYON},
+    ),
+    (
+        # A full date of birth stands in for the company of a town with several postcodes.
+        {
+            "first_name": "Jean",
+            "last_name": "Dupont",
+            "postcode": "75011",
+            "city": "Paris",
+            "extra": (("dob", "19800112"),),
+        },
+        {
+            "first_name": "Jean",
+            "last_name": "Dupont",
+            "postcode": "75015",
+            "city": "Paris",
+            "extra": (("dob", "19800112"),),
+        },
     ),
 ]
 
@@ -280,6 +358,62 @@ MUST_NOT_LINK: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "namesakes on one switchboard, born on different days": (
         {"last_name": "Jean Dupont", "numbers": ("+33478000000",), "extra": (("dob", "1950"),)},
         {"last_name": "Jean Dupont", "numbers": ("+33478000000",), "extra": (("dob", "1980"),)},
+    ),
+    "namesakes on one SIREN, born on different days": (
+        {
+            "first_name": "Jean",
+            "last_name": "Dupont",
+            "siren": "123456789",
+            "extra": (("dob", "19500101"),),
+        },
+        {
+            "first_name": "Marc",
+            "last_name": "Durand",
+            "siren": "123456789",
+            "extra": (("dob", "19800601"),),
+        },
+    ),
+    "a father and his son of the same name in the family firm (one SIREN)": (
+        {
+            "first_name": "Jean",
+            "last_name": "Dupont",
+            "siren": "123456789",
+            "extra": (("dob", "19500101"),),
+        },
+        {
+            "first_name": "Jean",
+            "last_name": "Dupond",
+            "siren": "123456789",
+            "extra": (("dob", "19800601"),),
+        },
+    ),
+    "namesakes on one switchboard, born in different decades": (
+        {"last_name": "Jean Dupont", "numbers": ("+33478000000",), "extra": (("dob", "19500112"),)},
+        {"last_name": "Jean Dupont", "numbers": ("+33478000000",), "extra": (("dob", "19681203"),)},
+    ),
+    "two SIRENs more than one typo apart": (
+        {"first_name": "Jean", "last_name": "Dupont", "siren": "123456789", **LYON},
+        {"first_name": "Jean", "last_name": "Dupont", "siren": "123459876", **LYON},
+    ),
+    "a surname alone and the company named after it": (
+        {"last_name": "Gautier", "company": "SARL Gautier", **LYON},
+        {"first_name": "Marc", "last_name": "Gautier", "company": "Gautier", **LYON},
+    ),
+    "a surname and a company named after it, in two postcodes of one city": (
+        {
+            "first_name": "Marc",
+            "last_name": "Gautier",
+            "company": "SARL Gautier",
+            "postcode": "75011",
+            "city": "Paris",
+        },
+        {
+            "first_name": "Marc",
+            "last_name": "Gautier",
+            "company": "Gautier",
+            "postcode": "75015",
+            "city": "Paris",
+        },
     ),
     "placeholder keys are not identities": (
         {"first_name": "Jean", "last_name": "Dupont", "siren": "000000000", "email": "n/a"},
