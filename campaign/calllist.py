@@ -13,7 +13,7 @@ agents. Each export is recorded in the audit log with the list versions used.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -88,6 +88,24 @@ def _ranked(numbers: Sequence[ContactNumber], prefer: str | None) -> list[Contac
     return sorted(usable, key=rank)  # stable: the file's order within each rank
 
 
+def screened_numbers(
+    contact: Contact,
+    listed: Collection[str | None],
+    opted: Collection[str | None],
+    prefer: str | None = None,
+) -> tuple[list[ContactNumber], str | None]:
+    """The contact's numbers that screening leaves callable, preferred first, or why none is:
+    ``opted_out`` (any number opted out: the person's wish), ``all_numbers_opposed``,
+    ``no_usable_number``. The one rule both the call list and ``campaign check`` apply."""
+    if any(n.e164 in opted for n in contact.numbers):
+        return [], "opted_out"
+    candidates = [n for n in _ranked(contact.numbers, prefer) if n.e164 not in listed]
+    if candidates:
+        return candidates, None
+    usable = any(n.e164 for n in contact.numbers)
+    return [], "all_numbers_opposed" if usable else "no_usable_number"
+
+
 def export_calllist(
     session: Session,
     campaign_name: str,
@@ -109,11 +127,8 @@ def export_calllist(
     numbers = sorted({n.e164 for c in contacts for n in c.numbers if n.e164})
     listed = bulk.find_listed(session, numbers, [s.list_id for s in chosen])
     opted = find_optouts(session, numbers)
-    firsts = [
-        ranked[0].e164 or ""
-        for c in contacts
-        if (ranked := [n for n in _ranked(c.numbers, prefer) if n.e164 not in listed])
-    ]
+    screened = {c.id: screened_numbers(c, listed, opted, prefer) for c in contacts}
+    firsts = [numbers[0].e164 or "" for numbers, _ in screened.values() if numbers]
     verdicts = check_campaign_calls(session, campaign, firsts, at=now)
     query = select(SourceFile.id, SourceFile.file_name).where(SourceFile.campaign_id == campaign.id)
     files = {file_id: name for file_id, name in session.execute(query)}
@@ -125,13 +140,9 @@ def export_calllist(
             if limit is not None and rows >= limit:
                 left_out["over_limit"] += 1
                 continue
-            if any(n.e164 in opted for n in contact.numbers):
-                left_out["opted_out"] += 1
-                continue
-            candidates = [n for n in _ranked(contact.numbers, prefer) if n.e164 not in listed]
-            if not candidates:
-                any_usable = any(n.e164 for n in contact.numbers)
-                left_out["all_numbers_opposed" if any_usable else "no_usable_number"] += 1
+            candidates, why_not = screened[contact.id]
+            if why_not is not None:
+                left_out[why_not] += 1
                 continue
             # One engine everywhere: what the rules block beyond the lists (consent, sector,
             # caller ID...) leaves the contact out; hours, holidays, caps only delay the call.

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from campaign.calllist import MOBILE_TYPES, screened_numbers
 from campaign.campaigns import JURISDICTIONS, get_campaign
 from campaign.dedupe import active_contacts
 from suppression import audit, bulk
@@ -25,8 +26,6 @@ from suppression.lists import lists_of_region
 from suppression.optouts import find_optouts
 from suppression.phone import PhoneNumber, normalize
 from suppression.rules import load_profiles, select_profile
-
-MOBILE_TYPES = ("mobile", "fixed_line_or_mobile")
 
 
 @dataclass(frozen=True)
@@ -98,12 +97,7 @@ def check_campaign(
     numbers = sorted({n.e164 for c in contacts for n in c.numbers if n.e164})
     listed = set(bulk.find_listed(session, numbers, [s.list_id for s in statuses]))
     opted = set(find_optouts(session, numbers))
-    exported = [
-        c
-        for c in contacts
-        if not any(n.e164 in opted for n in c.numbers)
-        and any(n.e164 and n.e164 not in listed for n in c.numbers)
-    ]
+    exported = [c for c in contacts if screened_numbers(c, listed, opted)[0]]
     versions = ", ".join(f"{s.name} v{s.version}" for s in statuses) or "no list"
     checks.append(
         RuleCheck(
