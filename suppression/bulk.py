@@ -140,11 +140,24 @@ def delete_entries(session: Session, list_id: int, numbers: Iterable[str]) -> in
     return removed
 
 
-def find_listed(
-    session: Session, numbers: Sequence[str], list_ids: Sequence[int]
-) -> dict[str, list[tuple[int, int, date | None]]]:
+Listed = dict[str, list[tuple[int, int, date | None]]]
+
+
+def find_listed(session: Session, numbers: Sequence[str], list_ids: Sequence[int]) -> Listed:
     """Which of ``numbers`` are on the lists: e164 -> [(list_id, version_id, registered_at)]."""
-    found: dict[str, list[tuple[int, int, date | None]]] = {}
+    cursor = _driver_cursor(session)
+    try:
+        return find_listed_with(cursor, numbers, list_ids, sqlite=_dialect(session) == "sqlite")
+    finally:
+        cursor.close()
+
+
+def find_listed_with(
+    cursor: Any, numbers: Sequence[str], list_ids: Sequence[int], *, sqlite: bool
+) -> Listed:
+    """``find_listed`` on a driver cursor: also used by the screening helper process, which has a
+    connection of its own."""
+    found: Listed = {}
     if not numbers or not list_ids:
         return found
     id_list = ",".join(str(int(i)) for i in list_ids)
@@ -152,7 +165,9 @@ def find_listed(
         "SELECT e164, list_id, version_id, registered_at FROM list_entry "
         f"WHERE list_id IN ({id_list}) AND"
     )
-    for e164, list_id, version_id, registered_at in select_in(session, query, "e164", numbers):
+    for e164, list_id, version_id, registered_at in _select_in_with(
+        cursor, query, "e164", numbers, sqlite=sqlite
+    ):
         if isinstance(registered_at, str):
             registered_at = date.fromisoformat(registered_at)
         found.setdefault(e164, []).append((list_id, version_id, registered_at))
@@ -165,14 +180,20 @@ def select_in(
     """Run ``query`` + `` column IN (values)`` in batches, straight on the driver: compiling an
     SQLAlchemy statement with thousands of parameters costs more than the lookup itself."""
     cursor = _driver_cursor(session)
-    sqlite = _dialect(session) == "sqlite"
     try:
-        for batch in _batches(values, BATCH):
-            if sqlite:
-                marks = ",".join("?" * len(batch))
-                cursor.execute(f"{query} {column} IN ({marks})", batch)
-            else:
-                cursor.execute(f"{query} {column} = ANY(%s)", (batch,))
-            yield from cursor.fetchall()
+        sqlite = _dialect(session) == "sqlite"
+        yield from _select_in_with(cursor, query, column, values, sqlite=sqlite)
     finally:
         cursor.close()
+
+
+def _select_in_with(
+    cursor: Any, query: str, column: str, values: Sequence[str], *, sqlite: bool
+) -> Iterator[tuple[Any, ...]]:
+    for batch in _batches(values, BATCH):
+        if sqlite:
+            marks = ",".join("?" * len(batch))
+            cursor.execute(f"{query} {column} IN ({marks})", batch)
+        else:
+            cursor.execute(f"{query} {column} = ANY(%s)", (batch,))
+        yield from cursor.fetchall()

@@ -12,7 +12,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from suppression import audit, bulk
+from suppression.bulk import Listed
 from suppression.columns import find_phone_column
 from suppression.csvout import SafeCsvWriter
 from suppression.lists import ListStatus, select_lists
@@ -195,7 +196,6 @@ def screen_file(
     )
 
 
-Listed = dict[str, list[tuple[int, int, date | None]]]
 _connections: dict[str, sqlite3.Connection] = {}
 
 
@@ -227,17 +227,7 @@ def lookup_chunk(
                 list_ids,
             ).fetchall()
         )
-        listed: Listed = {}
-        for start in range(0, len(unique), bulk.BATCH):
-            batch = unique[start : start + bulk.BATCH]
-            rows = connection.execute(
-                "SELECT e164, list_id, version_id, registered_at FROM list_entry "
-                f"WHERE list_id IN ({marks}) AND e164 IN ({','.join('?' * len(batch))})",
-                [*list_ids, *batch],
-            )
-            for e164, list_id, version_id, registered_at in rows:
-                day = date.fromisoformat(registered_at) if registered_at else None
-                listed.setdefault(e164, []).append((list_id, version_id, day))
+        listed = bulk.find_listed_with(connection.cursor(), unique, list_ids, sqlite=True)
     finally:
         connection.execute("COMMIT")
     return numbers, listed, versions
