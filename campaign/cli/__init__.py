@@ -1,0 +1,17 @@
+"""The ``campaign`` command: a thin skin over the ``suppression`` and ``campaign`` libraries.
+
+Each command reads its options, opens one transaction, calls one library function and prints
+the result (``--json`` for scripts). Library errors are turned into ``Error: ...`` and exit 1
+in one place (``CampaignGroup.invoke`` in ``base``); usage errors exit 2. One module per
+command area registers its commands on the group:
+
+    base        the group, global options, shared helpers (dates, JSON, progress bar)
+    numbers     lists, optout, screen, audit
+    contacts    new, list, show, import, dedupe, merges, unmerge, calllist
+    rules       can-call, check, consent, contract
+"""
+
+from campaign.cli import contacts, numbers, rules
+from campaign.cli.base import cli, main
+
+__all__ = ["cli", "contacts", "main", "numbers", "rules"]

@@ -1,0 +1,163 @@
+"""The ``campaign`` group, its global options and the helpers every command module shares.
+
+Each command reads its options, opens one transaction, calls one library function and prints
+the result (``--json`` for scripts). Library errors are turned into ``Error: ...`` and exit 1
+in one place (``CampaignGroup.invoke``); usage errors exit 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+
+import click
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from campaign import __version__
+from campaign.database import transaction
+from suppression.errors import SuppressionError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class Settings:
+    db: str | None
+    quiet: bool
+
+
+class CampaignGroup(click.Group):
+    """Converts library errors to one ``Error:`` line and exit 1: never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SuppressionError as exc:
+            raise click.ClickException(str(exc)) from exc
+        except OperationalError as exc:
+            text = f"database failure: {exc.orig}"
+            if "no such column" in text or "has no column" in text:
+                # Schema migrations (campaign db upgrade) are not there yet.
+                text += (
+                    ". This database was made by another version of campaign: "
+                    "use a new --db file until schema upgrades exist"
+                )
+            raise click.ClickException(text) from exc
+        except SQLAlchemyError as exc:
+            raise click.ClickException(f"database failure: {exc}") from exc
+        except OSError as exc:
+            where = f" ({exc.filename})" if exc.filename else ""
+            raise click.ClickException(
+                f"{exc.strerror or exc}{where}. Check the path, its permissions and free disk space"
+            ) from exc
+
+
+def json_option(function: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")(
+        function
+    )
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def emit_json(document: Any) -> None:
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False, default=str))
+
+
+@contextmanager
+def session_for(ctx: click.Context) -> Iterator[Session]:
+    settings: Settings = ctx.find_object(Settings)  # type: ignore[assignment]
+    with transaction(settings.db) as session:
+        yield session
+
+
+def say(ctx: click.Context, text: str) -> None:
+    """Human-readable messages go to stderr, unless --quiet."""
+    settings: Settings = ctx.find_object(Settings)  # type: ignore[assignment]
+    if not settings.quiet:
+        click.echo(text, err=True)
+
+
+@click.group(cls=CampaignGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    envvar="CAMPAIGN_DB",
+    metavar="URL",
+    help="Database URL (default sqlite:///campaign.db; env CAMPAIGN_DB).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary on stderr.")
+@click.version_option(__version__, prog_name="campaign")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, quiet: bool) -> None:
+    """Keep outbound calling legal: normalise numbers, screen do-not-call lists, prove it.
+
+    \b
+    Quick start:
+      campaign lists import examples/opposition.txt --list bloctel
+      campaign screen examples/prospects.csv
+    A campaign:
+      campaign new rdv-pme --audience business --caller-id "01 62 00 00 00"
+      campaign import rdv-pme examples/prospects.csv
+      campaign dedupe rdv-pme --apply
+      campaign check rdv-pme
+      campaign calllist rdv-pme --agents lea,marc -o today.csv
+      campaign can-call "06 12 34 56 78" --campaign rdv-pme
+      campaign audit
+    """
+    ctx.obj = Settings(db=db, quiet=quiet)
+
+
+@contextmanager
+def progress_bar(ctx: click.Context) -> Iterator[Callable[[float], None] | None]:
+    settings: Settings = ctx.find_object(Settings)  # type: ignore[assignment]
+    if settings.quiet or not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=1000, label="Screening", file=sys.stderr) as bar:
+        done = 0
+
+        def advance(fraction: float) -> None:
+            nonlocal done
+            target = int(fraction * 1000)
+            if target > done:
+                bar.update(target - done)
+                done = target
+
+        yield advance
+
+
+def parse_date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date like 2026-11-23", param_hint=option
+        ) from None
+
+
+def parse_datetime(value: str | None, option: str = "--at") -> datetime:
+    """ISO date-time; without an offset it is the machine's local time. Default: now."""
+    if value is None:
+        return now()
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date-time like 2026-11-23T10:30 or 2026-11-23T10:30+01:00",
+            param_hint=option,
+        ) from None
+    return parsed if parsed.tzinfo is not None else parsed.astimezone()
+
+
+def main() -> None:
+    cli(prog_name="campaign")
