@@ -6,26 +6,33 @@ the opt-out, the consent ledger, contracts, and the campaign's caller ID, purpos
 
 Without a campaign, the jurisdiction comes from the number's country (FR for France and its
 overseas regions, US, UK, CA) and the audience is ``consumer``, the strictest; the caller ID is
-the one given, if any. Call attempts and refusals arrive with the outcome log (issue 5): until
-then the cap and the cool-off see no earlier attempt.
+the one given, if any. The cap and the cool-off count every call logged before ``at`` for the
+number, across all campaigns (F9, F10: the same professional); an opt-out counts from the
+moment it was recorded.
+
+Facts are gathered in two steps so that judging many calls stays set-based: ``gather`` reads
+everything the database holds on a batch of numbers once (lists, opt-outs, the consent ledger,
+the call history), and ``facts_at`` builds the facts of one call at one moment from it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from campaign.campaigns import JURISDICTIONS, get_campaign, region_of
-from campaign.models import Campaign
+from campaign.models import CallEvent, Campaign
 from suppression import bulk
-from suppression.consents import consent_states
+from suppression.consents import ConsentHistory, consent_histories
 from suppression.errors import InvalidArgumentError
-from suppression.lists import lists_of_region
+from suppression.lists import ListStatus, lists_of_region
+from suppression.models import OptOut
 from suppression.optouts import find_optouts
 from suppression.phone import PhoneNumber, normalize, timezones_for
 from suppression.rules import (
@@ -68,7 +75,7 @@ def check_call(
                 hint="the rules cover FR, US, UK and CA; pass --campaign for its jurisdiction",
             )
     profile = select_profile(profiles(_path(rules)), jurisdiction, audience, at)
-    base = _base_facts(record, caller_id)
+    base = base_facts(record, caller_id)
     if not isinstance(parsed, PhoneNumber):
         return judge(base, profile, at)
     verdicts = _judge_many(session, [parsed], profile, base, JURISDICTIONS[jurisdiction], at)
@@ -91,7 +98,7 @@ def check_campaign_calls(
         for result in (normalize(e164, region_of(campaign)) for e164 in sorted(set(numbers)))
         if isinstance(result, PhoneNumber)
     ]
-    base = _base_facts(campaign, None)
+    base = base_facts(campaign, None)
     return _judge_many(session, parsed, profile, base, region_of(campaign), at)
 
 
@@ -99,7 +106,7 @@ def _path(rules: str | Path | None) -> str | None:
     return None if rules is None else str(rules)
 
 
-def _base_facts(record: Campaign | None, caller_id: str | None) -> CallFacts:
+def base_facts(record: Campaign | None, caller_id: str | None) -> CallFacts:
     """What does not depend on the number: the campaign's purpose, sector and caller ID."""
     return CallFacts(
         e164=None,
@@ -107,6 +114,107 @@ def _base_facts(record: Campaign | None, caller_id: str | None) -> CallFacts:
         purpose=record.purpose if record is not None else None,
         sector=record.sector if record is not None else None,
         caller_id=record.caller_id if record is not None else caller_id,
+    )
+
+
+@dataclass(frozen=True)
+class NumberRecord:
+    """All the database holds on one number, to judge calls to it at any moment."""
+
+    number: PhoneNumber
+    listed: dict[int, date | None]  # list id -> registration date, for the lists that hold it
+    optout: OptOut | None
+    consent: ConsentHistory
+    calls: tuple[tuple[datetime, str], ...]  # (when, outcome) of every logged call, by time
+
+
+@dataclass(frozen=True)
+class Gathered:
+    statuses: list[ListStatus]
+    records: dict[str, NumberRecord]
+
+
+def gather(
+    session: Session, numbers: Sequence[PhoneNumber], region: str, *, now: datetime
+) -> Gathered:
+    """Read once what judging calls to ``numbers`` needs (a few set-based queries)."""
+    e164s = [n.e164 for n in numbers]
+    statuses = lists_of_region(session, region, now=now)
+    hits = bulk.find_listed(session, e164s, [s.list_id for s in statuses])
+    opted = find_optouts(session, e164s)
+    histories = consent_histories(session, e164s)
+    calls = call_history(session, e164s)
+    return Gathered(
+        statuses,
+        {
+            n.e164: NumberRecord(
+                number=n,
+                listed={list_id: registered for list_id, _, registered in hits.get(n.e164, [])},
+                optout=opted.get(n.e164),
+                consent=histories[n.e164],
+                calls=tuple(calls.get(n.e164, ())),
+            )
+            for n in numbers
+        },
+    )
+
+
+def call_history(session: Session, numbers: Sequence[str]) -> dict[str, list[tuple[datetime, str]]]:
+    """Every logged call to each of ``numbers``, in all campaigns, by time."""
+    found: dict[str, list[tuple[datetime, str]]] = {}
+    unique = sorted(set(numbers))
+    for start in range(0, len(unique), 5_000):
+        query = select(CallEvent.e164, CallEvent.at, CallEvent.outcome).where(
+            CallEvent.e164.in_(unique[start : start + 5_000])
+        )
+        for e164, at, outcome in session.execute(query):
+            found.setdefault(e164, []).append((at, outcome))
+    for calls in found.values():
+        calls.sort()
+    return found
+
+
+def facts_at(
+    record: NumberRecord,
+    gathered: Gathered,
+    base: CallFacts,
+    at: datetime,
+    extra_calls: Sequence[tuple[datetime, str]] = (),
+) -> CallFacts:
+    """The facts of a call to ``record``'s number at ``at``: only calls made before ``at`` count,
+    and the opt-out from the moment it was recorded. ``extra_calls`` are calls not stored yet
+    (an import judges its rows in order)."""
+    number = record.number
+    state = record.consent.state(at)
+    before = [(moment, outcome) for moment, outcome in (*record.calls, *extra_calls) if moment < at]
+    optout = record.optout
+    return replace(
+        base,
+        e164=number.e164,
+        timezones=timezones_for(number.e164),
+        subdivision=_subdivision(number),
+        lists=tuple(
+            ListFact(
+                name=s.name,
+                version=s.version or 0,
+                imported_at=s.last_import,
+                max_age_days=s.max_age_days,
+                listed=s.list_id in record.listed,
+                registered_at=record.listed.get(s.list_id),
+            )
+            for s in gathered.statuses
+            if s.last_import is not None
+        ),
+        opted_out=optout is not None and optout.since <= at,
+        opted_out_at=optout.since if optout is not None else None,
+        consent_at=state.consent_at,
+        consent_revoked_at=state.revoked_at,
+        consent_ref=state.reference,
+        contract_until=state.contract_until,
+        last_purchase=state.last_purchase,
+        last_inquiry=state.last_inquiry,
+        attempts=tuple(moment for moment, _ in before),
+        refusals=tuple(moment for moment, outcome in before if outcome == "refused"),
     )
 
 
@@ -118,43 +226,11 @@ def _judge_many(
     region: str,
     at: datetime,
 ) -> dict[str, Verdict]:
-    e164s = [n.e164 for n in numbers]
-    statuses = lists_of_region(session, region, now=at)
-    hits = bulk.find_listed(session, e164s, [s.list_id for s in statuses])
-    opted = find_optouts(session, e164s)
-    states = consent_states(session, e164s, at=at)
-    verdicts = {}
-    for number in numbers:
-        e164 = number.e164
-        listed = {list_id: registered for list_id, _, registered in hits.get(e164, [])}
-        state = states[e164]
-        facts = replace(
-            base,
-            e164=e164,
-            timezones=timezones_for(e164),
-            subdivision=_subdivision(number),
-            lists=tuple(
-                ListFact(
-                    name=s.name,
-                    version=s.version or 0,
-                    imported_at=s.last_import,
-                    max_age_days=s.max_age_days,
-                    listed=s.list_id in listed,
-                    registered_at=listed.get(s.list_id),
-                )
-                for s in statuses
-                if s.last_import is not None
-            ),
-            opted_out=e164 in opted,
-            consent_at=state.consent_at,
-            consent_revoked_at=state.revoked_at,
-            consent_ref=state.reference,
-            contract_until=state.contract_until,
-            last_purchase=state.last_purchase,
-            last_inquiry=state.last_inquiry,
-        )
-        verdicts[e164] = judge(facts, profile, at)
-    return verdicts
+    gathered = gather(session, numbers, region, now=at)
+    return {
+        e164: judge(facts_at(record, gathered, base, at), profile, at)
+        for e164, record in gathered.records.items()
+    }
 
 
 @cache

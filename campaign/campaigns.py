@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from campaign.errors import ConflictError, NotFoundError
 from campaign.models import Campaign, Contact, ContactNumber, SourceFile
+from campaign.stages import STAGES
 from suppression import audit, bulk
 from suppression.errors import InvalidArgumentError
 from suppression.lists import list_statuses
@@ -20,6 +23,13 @@ from suppression.phone import PhoneNumber, normalize
 # The region phonenumbers uses for national numbers in each jurisdiction.
 JURISDICTIONS = {"FR": "FR", "US": "US", "UK": "GB", "CA": "CA"}
 AUDIENCES = ("consumer", "business")
+# The zone reports count ISO weeks in, unless the campaign says otherwise (--timezone).
+DEFAULT_ZONES = {
+    "FR": "Europe/Paris",
+    "US": "America/New_York",
+    "UK": "Europe/London",
+    "CA": "America/Toronto",
+}
 
 
 @dataclass(frozen=True)
@@ -32,6 +42,8 @@ class CampaignSummary:
     starts: date | None
     ends: date | None
     created_at: datetime
+    timezone: str
+    labels: dict[str, str]
     contacts: int
     merged: int
     files: int
@@ -60,9 +72,13 @@ def new_campaign(
     sector: str | None = None,
     starts: date | None = None,
     ends: date | None = None,
+    timezone: str | None = None,
+    labels: Mapping[str, str] | None = None,
     now: datetime,
 ) -> Campaign:
-    """Create a campaign. The caller ID is stored normalised (E.164)."""
+    """Create a campaign. The caller ID is stored normalised (E.164). ``timezone`` (default by
+    jurisdiction: Europe/Paris for FR) is where reports count their ISO weeks; ``labels``
+    renames funnel stages in reports (``{"converted": "rendez-vous obtenu"}``)."""
     if not name or len(name) > 64:
         raise InvalidArgumentError("a campaign name must be 1 to 64 characters")
     jurisdiction = jurisdiction.upper()
@@ -87,8 +103,11 @@ def new_campaign(
                 f"the caller ID {caller_id!r} is not a valid number ({parsed.reason})"
             )
         caller = parsed.e164
+    zone = check_timezone(timezone or DEFAULT_ZONES[jurisdiction])
     campaign = Campaign(
         name=name,
+        timezone=zone,
+        labels=check_labels(labels or {}),
         jurisdiction=jurisdiction,
         audience=audience,
         caller_id=caller,
@@ -106,6 +125,50 @@ def new_campaign(
         {"campaign": name, "jurisdiction": jurisdiction, "audience": audience, "caller_id": caller},
         at=now,
     )
+    return campaign
+
+
+def check_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidArgumentError(
+            f"unknown time zone {name!r}", hint="use an IANA name such as Europe/Paris"
+        ) from None
+    return name
+
+
+def check_labels(labels: Mapping[str, str]) -> dict[str, str]:
+    unknown = sorted(set(labels) - set(STAGES))
+    if unknown:
+        raise InvalidArgumentError(
+            f"unknown funnel stage {unknown[0]!r}", hint=f"stages are {', '.join(STAGES)}"
+        )
+    empty = [stage for stage, text in labels.items() if not text.strip()]
+    if empty:
+        raise InvalidArgumentError(f"the label of stage {empty[0]!r} is empty")
+    return {stage: text.strip() for stage, text in labels.items()}
+
+
+def edit_campaign(
+    session: Session,
+    name: str,
+    *,
+    timezone: str | None = None,
+    labels: Mapping[str, str] | None = None,
+    now: datetime,
+) -> Campaign:
+    """Change a campaign's report settings: its time zone, and stage labels (merged with the
+    ones it has)."""
+    campaign = get_campaign(session, name)
+    changes: dict[str, Any] = {}
+    if timezone is not None:
+        campaign.timezone = changes["timezone"] = check_timezone(timezone)
+    if labels:
+        campaign.labels = changes["labels"] = {**campaign.labels, **check_labels(labels)}
+    if changes:
+        session.flush()
+        audit.record(session, "campaign_edit", {"campaign": name, **changes}, at=now)
     return campaign
 
 
@@ -133,6 +196,8 @@ def summarize(session: Session, campaign: Campaign) -> CampaignSummary:
         starts=campaign.starts,
         ends=campaign.ends,
         created_at=campaign.created_at,
+        timezone=campaign.timezone,
+        labels=dict(campaign.labels),
         contacts=count(
             select(func.count())
             .select_from(Contact)

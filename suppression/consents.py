@@ -279,28 +279,58 @@ def consent_states(
 ) -> dict[str, ConsentState]:
     """``consent_state`` of many numbers with a few set-based queries (a call list judges
     thousands)."""
+    return {
+        e164: history.state(at) for e164, history in consent_histories(session, numbers).items()
+    }
+
+
+@dataclass(frozen=True)
+class ConsentHistory:
+    """Everything the ledger holds on a number, to be asked about any moment (``state(at)``):
+    judging a day of logged calls reads the ledger once, not once per call."""
+
+    e164: str
+    events: tuple[ConsentEvent, ...]  # by time
+    contracts: tuple[Contract, ...]  # by end date
+    relation: Relationship | None
+
+    def state(self, at: datetime) -> ConsentState:
+        in_force = [c for c in self.contracts if c.until >= at.date()]
+        return _state(
+            self.e164,
+            [e for e in self.events if e.at <= at],
+            in_force[-1] if in_force else None,  # the one lasting longest wins
+            self.relation,
+        )
+
+
+def consent_histories(session: Session, numbers: Sequence[str]) -> dict[str, ConsentHistory]:
+    """The whole ledger of each of ``numbers``, read with a few set-based queries."""
     unique = sorted(set(numbers))
     events: dict[str, list[ConsentEvent]] = {}
-    contracts: dict[str, Contract] = {}
+    contracts: dict[str, list[Contract]] = {}
     relations: dict[str, Relationship] = {}
     for start in range(0, len(unique), _BATCH):
         batch = unique[start : start + _BATCH]
         for event in session.scalars(
             select(ConsentEvent)
-            .where(ConsentEvent.e164.in_(batch), ConsentEvent.at <= at)
+            .where(ConsentEvent.e164.in_(batch))
             .order_by(ConsentEvent.at, ConsentEvent.id)
         ):
             events.setdefault(event.e164, []).append(event)
         for contract in session.scalars(
-            select(Contract)
-            .where(Contract.e164.in_(batch), Contract.until >= at.date())
-            .order_by(Contract.until)
+            select(Contract).where(Contract.e164.in_(batch)).order_by(Contract.until, Contract.id)
         ):
-            contracts[contract.e164] = contract  # the one lasting longest wins
+            contracts.setdefault(contract.e164, []).append(contract)
         for relation in session.scalars(select(Relationship).where(Relationship.e164.in_(batch))):
             relations[relation.e164] = relation
     return {
-        e164: _state(e164, events.get(e164, []), contracts.get(e164), relations.get(e164))
+        e164: ConsentHistory(
+            e164,
+            tuple(events.get(e164, ())),
+            tuple(contracts.get(e164, ())),
+            relations.get(e164),
+        )
         for e164 in unique
     }
 

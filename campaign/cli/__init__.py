@@ -9,9 +9,10 @@ command area registers its commands on the group:
     numbers     lists, optout, screen, audit
     contacts    new, list, show, import, dedupe, merges, unmerge, calllist
     rules       can-call, check, consent, contract
+    outcomes    log, outcomes import, funnel
 """
 
-from campaign.cli import contacts, numbers, rules
+from campaign.cli import contacts, numbers, outcomes, rules
 from campaign.cli.base import cli, main
 
-__all__ = ["cli", "contacts", "main", "numbers", "rules"]
+__all__ = ["cli", "contacts", "main", "numbers", "outcomes", "rules"]

@@ -159,5 +159,16 @@ def parse_datetime(value: str | None, option: str = "--at") -> datetime:
     return parsed if parsed.tzinfo is not None else parsed.astimezone()
 
 
+def parse_pairs(items: tuple[str, ...], option: str, shape: str = "FIELD=COLUMN") -> dict[str, str]:
+    """``--map phone=Tel1``-style options, repeatable, as a dict."""
+    pairs = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise click.BadParameter(f"{item!r} is not {shape}", param_hint=option)
+        pairs[key.strip()] = value.strip()
+    return pairs
+
+
 def main() -> None:
     cli(prog_name="campaign")

@@ -1,5 +1,5 @@
-"""Commands on campaigns and contacts: ``new``, ``list``, ``show``, ``import``, ``dedupe``,
-``merges``, ``unmerge``, ``calllist``."""
+"""Commands on campaigns and contacts: ``new``, ``edit``, ``list``, ``show``, ``import``,
+``dedupe``, ``merges``, ``unmerge``, ``calllist``."""
 
 import click
 
@@ -10,12 +10,26 @@ from campaign.cli.base import (
     json_option,
     now,
     parse_date,
+    parse_pairs,
     say,
     session_for,
 )
 from campaign.rendering import render
 
 # ---------------------------------------------------------------- campaigns & contacts
+
+timezone_option = click.option(
+    "--timezone",
+    metavar="ZONE",
+    help="Where reports count their weeks (default by jurisdiction: Europe/Paris for FR).",
+)
+label_option = click.option(
+    "--label",
+    "labels",
+    multiple=True,
+    metavar="STAGE=TEXT",
+    help="Rename a funnel stage in reports (dialled, reached, responded, qualified, converted).",
+)
 
 
 @cli.command("new")
@@ -40,6 +54,8 @@ from campaign.rendering import render
 )
 @click.option("--starts", metavar="DATE", help="First day of calls (YYYY-MM-DD).")
 @click.option("--ends", metavar="DATE", help="Last day of calls (YYYY-MM-DD).")
+@timezone_option
+@label_option
 @json_option
 @click.pass_context
 def new(
@@ -52,13 +68,16 @@ def new(
     sector: str | None,
     starts: str | None,
     ends: str | None,
+    timezone: str | None,
+    labels: tuple[str, ...],
     as_json: bool,
 ) -> None:
     """Create a campaign.
 
     \b
-    Example:
+    Examples:
       campaign new rdv-pme --audience business --caller-id "01 62 00 00 00" --ends 2026-12-18
+      campaign new rdv-pme --label converted="rendez-vous obtenu"
     """
     with session_for(ctx) as session:
         created = campaigns.new_campaign(
@@ -71,6 +90,8 @@ def new(
             sector=sector,
             starts=parse_date(starts, "--starts"),
             ends=parse_date(ends, "--ends"),
+            timezone=timezone,
+            labels=parse_pairs(labels, "--label", "STAGE=TEXT"),
             now=now(),
         )
         summary = campaigns.summarize(session, created)
@@ -78,6 +99,37 @@ def new(
         emit_json(summary.as_dict())
     else:
         say(ctx, f"Created campaign {name!r} ({summary.jurisdiction}, {summary.audience}).")
+
+
+@cli.command("edit")
+@click.argument("name")
+@timezone_option
+@label_option
+@json_option
+@click.pass_context
+def edit(
+    ctx: click.Context, name: str, timezone: str | None, labels: tuple[str, ...], as_json: bool
+) -> None:
+    """Change how a campaign's reports count weeks and name the funnel's stages.
+
+    \b
+    Examples:
+      campaign edit rdv-pme --label converted="rendez-vous obtenu" --label qualified="RDV qualifié"
+      campaign edit us-leads --timezone America/Chicago
+    """
+    with session_for(ctx) as session:
+        changed = campaigns.edit_campaign(
+            session,
+            name,
+            timezone=timezone,
+            labels=parse_pairs(labels, "--label", "STAGE=TEXT"),
+            now=now(),
+        )
+        summary = campaigns.summarize(session, changed)
+    if as_json:
+        emit_json(summary.as_dict())
+    else:
+        click.echo(render("campaign.txt", summary=summary))
 
 
 @cli.command("list")
@@ -142,12 +194,7 @@ def import_command(
       campaign import rdv-pme achat.csv --map phone=Tel1 --map company="Nom entreprise"
       campaign import rdv-pme achat.csv --dry-run --json
     """
-    mapping = {}
-    for item in maps:
-        field_name, sep, column = item.partition("=")
-        if not sep or not field_name.strip() or not column.strip():
-            raise click.BadParameter(f"{item!r} is not FIELD=COLUMN", param_hint="--map")
-        mapping[field_name.strip()] = column.strip()
+    mapping = parse_pairs(maps, "--map")
     with session_for(ctx) as session:
         report = contacts.import_contacts(
             session,
