@@ -7,6 +7,7 @@ French: decimal comma, a narrow no-break space between thousands and before ``%`
 
 from __future__ import annotations
 
+import builtins
 from datetime import date, datetime
 
 from campaign.stages import Rate
@@ -92,6 +93,9 @@ class Formatter:
 
     def rate(self, fraction: float | None, unit: str) -> str:
         return rate(fraction, self.lang, unit)
+
+    def decimal(self, value: float, digits: builtins.int = 1) -> str:
+        return decimal(value, self.lang, digits)
 
     def interval(self, value: Rate, unit: str) -> str:
         return interval(value, self.lang, unit)

@@ -81,6 +81,7 @@ class FunnelRow:
 @dataclass(frozen=True)
 class Compliance:
     violations: dict[str, int] = field(default_factory=dict)  # by reason code
+    rules: dict[str, str] = field(default_factory=dict)  # reason code -> rule ID (F8, U4...)
     violation_calls: int = 0  # calls with at least one violation
     opt_outs: int = 0  # opt_out outcomes logged
     left_out: dict[str, int] = field(default_factory=dict)  # call lists' left-outs by reason
@@ -317,11 +318,13 @@ def _compliance(
     until: datetime | None,
 ) -> Compliance:
     violations: Counter[str] = Counter()
+    rules: dict[str, str] = {}
     violation_calls = 0
     for event in events:
         if event.violations:
             violation_calls += 1
             violations.update({reason["code"] for reason in event.violations})
+            rules.update({reason["code"]: reason["rule"] for reason in event.violations})
     query = select(AuditRecord).where(AuditRecord.kind.in_(("calllist", "check")))
     if since is not None:
         query = query.where(AuditRecord.at >= since.astimezone(UTC))
@@ -340,6 +343,7 @@ def _compliance(
             left_out.update(record.payload.get("left_out") or {})
     return Compliance(
         violations=dict(sorted(violations.items())),
+        rules=dict(sorted(rules.items())),
         violation_calls=violation_calls,
         opt_outs=sum(1 for event in events if event.outcome == "opt_out"),
         left_out=dict(sorted(left_out.items())),

@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -38,6 +38,8 @@ def record_hash(prev_hash: str, kind: str, at: datetime, payload: dict[str, Any]
 
 def record(session: Session, kind: str, payload: dict[str, Any], *, at: datetime) -> AuditRecord:
     """Append one record to the log and return it (flushed, so its id is known)."""
+    # The database keeps UTC: hash the moment as it will be read back, whatever its zone.
+    at = at.astimezone(UTC)
     # Round-trip through JSON so the stored payload and the hashed payload are the same thing.
     payload = json.loads(json.dumps(payload, default=str))
     last = session.scalars(select(AuditRecord).order_by(AuditRecord.id.desc()).limit(1)).first()

@@ -44,3 +44,13 @@ def test_limit_returns_the_latest_in_order(session: Session) -> None:
     fill(session, 5)
     assert [r.payload["index"] for r in list_records(session, limit=2)] == [3, 4]
     assert list_records(session, kind="other") == []
+
+
+def test_a_moment_given_in_another_zone_still_verifies(session: Session) -> None:
+    # An opt-out dated by the call that asked for it comes in the campaign's zone: the database
+    # keeps UTC, so the hash must be of the UTC moment or the chain would look edited.
+    from zoneinfo import ZoneInfo
+
+    record(session, "test", {"index": 0}, at=NOW.astimezone(ZoneInfo("Europe/Paris")))
+    session.commit()
+    assert verify_chain(session).ok

@@ -9,7 +9,7 @@ command area registers its commands on the group:
     numbers     lists, optout, screen, audit
     contacts    new, list, show, import, dedupe, merges, unmerge, calllist
     rules       can-call, check, consent, contract
-    outcomes    log, outcomes import, funnel
+    outcomes    log, outcomes import, funnel, report, demo
 """
 
 from campaign.cli import contacts, numbers, outcomes, rules

@@ -1,4 +1,5 @@
-"""Commands on calls and their results: ``log``, ``outcomes import``, ``funnel``."""
+"""Commands on calls and what they add up to: ``log``, ``outcomes import``, ``funnel``,
+``report``, ``demo``."""
 
 import csv
 import io
@@ -8,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from campaign import campaigns, formatting, funnel, outcomes
+from campaign import campaigns, demo, formatting, funnel, outcomes, report
 from campaign.cli.base import (
+    Settings,
     cli,
     emit_json,
     json_option,
@@ -265,3 +267,110 @@ def _rate_cells(rate: Rate) -> list[str]:
     if not rate.trials:
         return ["", "", ""]
     return [f"{rate.value:.6f}", f"{rate.low:.6f}", f"{rate.high:.6f}"]
+
+
+@cli.command("report")
+@click.argument("name")
+@click.option("--week", metavar="YYYY-Www", help="The ISO week (default: the current week).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "md", "txt", "json"]),
+    help="html (default), md or txt; with --proof: html (default) or json.",
+)
+@click.option(
+    "--lang", type=click.Choice(formatting.LANGUAGES), help="Default: by the jurisdiction."
+)
+@click.option("--proof", is_flag=True, help="The proof of screening instead of the weekly report.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@click.pass_context
+def report_command(
+    ctx: click.Context,
+    name: str,
+    week: str | None,
+    fmt: str | None,
+    lang: str | None,
+    proof: bool,
+    output: str | None,
+) -> None:
+    """The weekly report of campaign NAME, or its proof of screening (--proof).
+
+    \b
+    The weekly report opens with three figures (responded, qualified, converted,
+    with 95 % intervals), then the change from the week before, the funnel and an
+    8-week trend (inline SVG charts in HTML), a table per agent and the compliance
+    section. HTML is one self-contained file, fit to print.
+    Examples:
+      campaign report rdv-pme --week 2026-W47 -o semaine47.html
+      campaign report rdv-pme --week 2026-W47 --format md --lang en
+      campaign report rdv-pme --proof -o preuve.html
+      campaign report rdv-pme --proof --format json
+    """
+    with session_for(ctx) as session:
+        if proof:
+            if week:
+                raise click.UsageError("--proof covers the whole campaign: drop --week")
+            if fmt not in (None, "html", "json"):
+                raise click.UsageError("--proof is written as html or json")
+            text = report.render_proof(report.proof_report(session, name, now=now()), fmt or "html")
+        else:
+            if fmt == "json":
+                raise click.UsageError(
+                    "the weekly report is html, md or txt (funnel --format json)"
+                )
+            record = campaigns.get_campaign(session, name)
+            current = funnel.iso_week(now(), ZoneInfo(record.timezone))
+            weekly = report.weekly_report(session, name, week or current, lang=lang, now=now())
+            text = report.render_report(weekly, fmt or "html")
+    if output:
+        with open(output, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        say(ctx, f"Wrote {output}")
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command("demo")
+@click.option("--db", "db", metavar="URL", help="Database to build the demo in (a fresh one).")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the simulation.")
+@click.option("--lang", type=click.Choice(formatting.LANGUAGES), default="fr", show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default="demo-report.html",
+    show_default=True,
+    help="Where to write the weekly report.",
+)
+@json_option
+@click.pass_context
+def demo_command(
+    ctx: click.Context, db: str | None, seed: int, lang: str, output: str, as_json: bool
+) -> None:
+    """Build a complete example campaign and write its weekly report.
+
+    \b
+    A month of a team's work, simulated from --seed: an opposition list, two
+    prospect files with duplicates, consents, a merge, Monday checks and call
+    lists, four agents' calls (with a few planted rule violations), then the
+    report of the last week. Use a fresh database.
+    Examples:
+      campaign demo
+      campaign demo --db sqlite:///demo.db --seed 7 -o demo.html
+      campaign --db sqlite:///demo.db report demo --week 2026-W47 --format txt
+    """
+    settings: Settings = ctx.find_object(Settings)  # type: ignore[assignment]
+    if db:
+        settings.db = db
+    with session_for(ctx) as session:
+        today = now().astimezone(demo.PARIS).date()
+        truth = demo.run_demo(session, seed=seed, today=today)
+        weekly = report.weekly_report(session, demo.NAME, truth.report_week, lang=lang, now=now())
+        text = report.render_report(weekly, "html")
+        caught = funnel.funnel(session, demo.NAME).compliance.violations
+    with open(output, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+    if as_json:
+        emit_json({**vars(truth), "report": output, "violations_recorded": caught})
+        return
+    click.echo(render("demo.txt", truth=truth, output=output, db=settings.db, caught=caught))
