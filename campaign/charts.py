@@ -8,7 +8,7 @@ repeat each figure as text, so they survive a black-and-white printer.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -60,11 +60,13 @@ def trend_chart(
     title: str,
     scale: int,
     unit: str,
+    tick: Callable[[float], str] | None = None,
     width: int = 300,
     height: int = 170,
 ) -> Markup:
     """One rate over the weeks: the line, its 95 % interval as a band, each week's value as a
-    dot (an empty circle for a week without calls). ``scale`` 100 or 1000, ``unit`` "%" or "‰"."""
+    dot (an empty circle for a week without calls). ``scale`` 100 or 1000, ``unit`` "%" or "‰";
+    ``tick`` writes an axis value (a fraction) in the report's language."""
     left, right, top, bottom = 44, 10, 26, 26
     plot_w, plot_h = width - left - right, height - top - bottom
     highs = [p.rate.high for p in points if p.rate.trials]
@@ -83,7 +85,8 @@ def trend_chart(
             f'<line x1="{left}" x2="{width - right}" y1="{y(level):.1f}" y2="{y(level):.1f}" '
             f'stroke="#dddddd"/>'
         )
-        parts.append(_text(left - 4, y(level) + 4, f"{level * scale:.1f}{unit}", anchor="end"))
+        label = tick(level) if tick is not None else f"{level * scale:.1f}{unit}"
+        parts.append(_text(left - 4, y(level) + 4, label, anchor="end"))
     known = [(i, p) for i, p in enumerate(points) if p.rate.trials]
     if len(known) > 1:
         upper = " ".join(f"{x(i):.1f},{y(p.rate.high):.1f}" for i, p in known)

@@ -66,6 +66,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "statut",
         "qualification",
         "issue",
+        "code",
+        "disposition code",
+        "code resultat",
     ),
     "agent": ("agent", "user", "conseiller", "operateur", "operator", "vendeur", "teleconseiller"),
     "note": ("note", "notes", "comment", "commentaire", "remarque"),
@@ -566,7 +569,7 @@ def _map_columns(
             taken = set(columns.values())
             index = find_column(header, candidates, partial=False)
             if index is None or index in taken:
-                index = find_column(header, candidates)
+                index = find_column(header, candidates, exclude=("postal", "postcode", "zip"))
             if index is not None and index not in taken:
                 columns[field_name] = index
     if "at" in columns:

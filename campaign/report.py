@@ -16,6 +16,7 @@ of the campaign, from the hash-chained audit log, with the chain's verification.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -322,6 +323,7 @@ def render_report(report: WeeklyReport, fmt: str = "html") -> str:
                 title=headline.label,
                 scale=100 if headline.unit == "percent" else 1000,
                 unit="%" if headline.unit == "percent" else "‰",
+                tick=functools.partial(f.rate, unit=headline.unit),
             )
             for headline in report.headline
         ]
