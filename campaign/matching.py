@@ -83,6 +83,7 @@ The same contacts all moved to Paris (one city, 20 postcodes): 7.9 s, 369 MB.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import defaultdict
@@ -91,6 +92,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Final
 
+from rapidfuzz.distance import OSA
 from rapidfuzz.fuzz import ratio
 
 __all__ = [
@@ -182,6 +184,12 @@ GENDERED_PAIRS: Final = frozenset(
     | {("manuel", "manuelle"), ("samuel", "samuelle"), ("eric", "erica")}
 )
 BIRTH_KEYS: Final = frozenset({"date_of_birth", "birth_date", "dob", "date_naissance"})
+STREET_KEYS: Final = frozenset(
+    {"address", "address_1", "address_2", "address1", "address2", "street", "adresse"}
+    | {"adresse_1", "adresse_2", "adresse1", "adresse2", "complement_adresse"}
+)
+STREET_NUMBER_KEYS: Final = frozenset({"street_number", "house_number", "numero", "numero_voie"})
+REGION_KEYS: Final = frozenset({"state", "region", "province", "county"})
 
 MAX_KEY_GROUP: Final = 100
 MAX_BLOCK: Final = 40
@@ -192,6 +200,7 @@ PLACE_AGREES: Final = 80.0
 PLACE_MATCH: Final = 90.0
 COMPANY_MATCH: Final = 90.0
 COMPANY_CONFLICT: Final = 50.0
+EVIDENCE_PRIOR: Final = 19.5
 
 _LIGATURES: Final = str.maketrans({"œ": "oe", "æ": "ae"})
 _NON_WORD: Final = re.compile(r"[\W_]+")
@@ -411,13 +420,8 @@ def _date(text: str) -> str:
 
 def _one_edit(a: str, b: str) -> bool:
     """Equal, or one typo apart: one character wrong or two adjacent characters transposed."""
-    if len(a) != len(b):
-        return False
-    diffs = [k for k, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-    if len(diffs) <= 1:
-        return True
-    i = diffs[0]
-    return len(diffs) == 2 and diffs[1] == i + 1 and a[i] == b[i + 1] and a[i + 1] == b[i]
+    # Of equal lengths, an optimal string alignment distance of 1 is one of those two typos.
+    return len(a) == len(b) and OSA.distance(a, b, score_cutoff=1) <= 1
 
 
 def _dates_differ(a: str, b: str) -> bool:
@@ -461,6 +465,10 @@ class _Features:
     places: tuple[str, ...]
     siren: str
     birth: str
+    streets: tuple[str, ...]
+    street_number: str
+    region: str
+    has_evidence: bool  # a date of birth or a street address: what tells namesakes apart
     personal_keys: tuple[str, ...]
     company_keys: tuple[str, ...]
 
@@ -522,7 +530,21 @@ def _features(index: int, record: ContactRecord, memo: _Memo) -> _Features:
         company_keys.add(email_key)
     elif email_key:
         personal_keys.append(email_key)
-    birth = next((_date(v) for k, v in record.extra if k.casefold() in BIRTH_KEYS and v), "")
+    birth = street_number = region = ""
+    streets: list[str] = []
+    for name, value in record.extra:
+        key = name.casefold()
+        if key in BIRTH_KEYS and value and not birth:
+            birth = _date(value)
+        elif key in STREET_KEYS:
+            # "richards s treet" and "richardsstreet" are one street badly typed.
+            line = normalize_name(value).replace(" ", "")
+            if line and line not in streets:
+                streets.append(line)
+        elif key in STREET_NUMBER_KEYS and not street_number:
+            street_number = normalize_name(value).replace(" ", "")
+        elif key in REGION_KEYS and not region:
+            region = normalize_name(value)
     return _Features(
         index=index,
         id=record.id,
@@ -538,6 +560,10 @@ def _features(index: int, record: ContactRecord, memo: _Memo) -> _Features:
         places=places,
         siren=siren,
         birth=birth,
+        streets=tuple(streets),
+        street_number=street_number,
+        region=region,
+        has_evidence=bool(birth or streets),
         personal_keys=tuple(personal_keys),
         company_keys=tuple(sorted(company_keys)),
     )
@@ -621,6 +647,9 @@ def _fuzzy_scores(a: _Features, b: _Features) -> tuple[float, dict[str, float]] 
     if weak and not born and (company is None or company < COMPANY_MATCH or _eponymous(a, b)):
         return None
     context = [score for field, score in scores.items() if field != "person"]
+    if not context:
+        # Names and a date of birth alone: the evidence (see _evidence) decides.
+        return None
     return 0.7 * person + 0.3 * sum(context) / len(context), scores
 
 
@@ -629,6 +658,121 @@ def _fuzzy_link(a: _Features, b: _Features, threshold: float) -> Link | None:
     if found is None:
         return None
     score = round(found[0], 1)
+    return Link(a.id, b.id, (), score, _detail(found[1])) if score >= threshold else None
+
+
+def _name_weights(a: PersonTokens, b: PersonTokens) -> tuple[float, float] | None:
+    """Evidence of the last and the first names read this way round.
+
+    None when this reading cannot stand: a last name missing on either side, or a known first
+    name beside its feminine form (Jean/Jeanne are two people).
+    """
+    if not a.last or not b.last:
+        return None
+    last = max(ratio(a.last, b.last), ratio(a.last_with_particles, b.last_with_particles))
+    last_weight = 7.0 if last >= 90.0 else 3.0 if last >= 75.0 else -4.0
+    if not a.first or not b.first:
+        return last_weight, 0.0
+    first = _first_score(a.first, b.first)
+    return last_weight, 5.0 if first >= 90.0 else 2.0 if first >= 70.0 else -3.0
+
+
+def _street_weight(a: tuple[str, ...], b: tuple[str, ...]) -> float:
+    # Each line of the shorter address found in the other, in any order (line 1 and 2 swapped).
+    if len(a) > len(b):
+        a, b = b, a
+    found = sum(max(ratio(x, y) for y in b) >= 85.0 for x in a)
+    return 5.0 * found if found else -2.0
+
+
+# The most a field can weigh when it agrees, for giving up early on a pair that cannot link.
+_MOST: Final = {"names": 12.0, "street": 10.0, "city": 3.0, "company": 3.0}
+
+
+def _evidence(
+    a: _Features, b: _Features, at_least: float = -math.inf
+) -> tuple[float, dict[str, float]] | None:
+    """The weights, in bits, of every field known on both records; None when a rule forbids or
+    when the sum cannot reach ``at_least``. See the module docstring, "Evidence"."""
+    if not (a.has_person and b.has_person):
+        return None
+    weights: dict[str, float] = {}
+    if a.birth and b.birth:
+        if a.birth == b.birth:
+            weights["birth"] = 10.0 if len(a.birth) == 8 else 2.0
+        elif _dates_differ(a.birth, b.birth):
+            # Another date of birth is outvoted only by the full name at one home (below).
+            if a.company or b.company or not (a.streets and b.streets):
+                return None
+            weights["birth"] = -8.0
+        else:
+            weights["birth"] = 6.0
+    if a.siren and b.siren:
+        same_siren = a.siren == b.siren
+        weights["siren"] = 6.0 if same_siren else 4.0 if _one_edit(a.siren, b.siren) else -3.0
+    if a.street_number and b.street_number:
+        weights["street_number"] = 3.0 if a.street_number == b.street_number else -1.0
+    if a.postcode and b.postcode:
+        same_postcode = a.postcode == b.postcode
+        near = _one_edit(a.postcode, b.postcode)
+        weights["postcode"] = 4.0 if same_postcode else 1.0 if near else -2.0
+    if a.region and b.region:
+        weights["region"] = 1.0 if a.region == b.region else -1.0
+    most = _MOST["names"] + sum(
+        _MOST[field]
+        for field, known in (
+            ("street", a.streets and b.streets),
+            ("city", a.city and b.city),
+            ("company", a.company and b.company),
+        )
+        if known
+    )
+    if sum(weights.values()) + most < at_least:
+        return None
+    if _gendered("".join(a.person.first), "".join(b.person.first)):
+        return None
+    readings = ((a.person, b.person), (a.swapped, b.person), (a.person, b.swapped))
+    names = [w for x, y in readings if (w := _name_weights(x, y)) is not None]
+    if not names:
+        return None
+    weights["last_name"], weights["first_name"] = max(names, key=lambda w: (sum(w), w))
+    full_name = weights["last_name"] > 0.0 and weights["first_name"] > 0.0
+    birth = weights.get("birth", 0.0)
+    # An address or a firm is shared by a household or by colleagues: without the full name,
+    # only the date of birth singles out one of them.
+    if not full_name and birth < 6.0:
+        return None
+    if sum(weights.values()) + most - _MOST["names"] < at_least:
+        return None
+    if a.streets and b.streets:
+        weights["street"] = _street_weight(a.streets, b.streets)
+    if birth < 0.0 and not (full_name and weights["street"] > 0.0):
+        return None
+    if a.city and b.city:
+        weights["city"] = 3.0 if a.city == b.city or ratio(a.city, b.city) >= 85.0 else -1.0
+    if a.company and b.company:
+        company = ratio(a.company, b.company)
+        if company >= COMPANY_MATCH:
+            weights["company"] = 3.0
+        elif company < COMPANY_CONFLICT and not _company_within(a, b):
+            weights["company"] = -2.0
+    return sum(weights.values()), weights
+
+
+def _evidence_bits(threshold: float) -> float:
+    """The fewest bits whose score, rounded to 0.1, reaches ``threshold``."""
+    low, high = threshold - 0.05, 100.0 - threshold + 0.05
+    if low <= 0.0:
+        return -math.inf
+    return EVIDENCE_PRIOR + math.log2(low / high) - 1e-9
+
+
+def _evidence_link(a: _Features, b: _Features, threshold: float) -> Link | None:
+    found = _evidence(a, b, _evidence_bits(threshold))
+    if found is None:
+        return None
+    # The weight of evidence as a probability, against the prior odds of two records being one.
+    score = round(100.0 / (1.0 + 2.0 ** (EVIDENCE_PRIOR - found[0])), 1)
     return Link(a.id, b.id, (), score, _detail(found[1])) if score >= threshold else None
 
 
@@ -647,7 +791,7 @@ def _persons_disagree(a: _Features, b: _Features) -> bool:
     return dates_known or _names_conflict(a, b)
 
 
-def _exact_links(features: list[_Features]) -> tuple[dict[int, Link], set[int]]:
+def _exact_links(features: list[_Features], threshold: float) -> tuple[dict[int, Link], set[int]]:
     """Links by shared keys, by pair code ``i * n + j``, and every pair code looked at."""
     count = len(features)
     by_key: dict[str, list[int]] = defaultdict(list)
@@ -665,6 +809,8 @@ def _exact_links(features: list[_Features]) -> tuple[dict[int, Link], set[int]]:
         personal = any(key in a.personal_keys for key in keys)
         if personal or not _persons_disagree(a, b):
             links[code] = Link(a.id, b.id, tuple(sorted(keys)), 100.0, _detail(_field_scores(a, b)))
+        elif a.has_evidence and b.has_evidence and (link := _evidence_link(a, b, threshold)):
+            links[code] = link
     return links, set(shared)
 
 
@@ -711,6 +857,21 @@ def _company_keys(f: _Features) -> Iterator[str]:
                     yield f"{_phonetic(word)}|{place}"
 
 
+def _evidence_keys(f: _Features) -> Iterator[str]:
+    # A date of birth, or half of an identifier, meets the records whose names and place are
+    # too damaged for the other blocks; only records that carry such evidence.
+    if not (f.has_person and f.has_evidence):
+        return
+    if len(f.birth) == 8:
+        # With an initial of either name cell: one date holds thousands of people in a big file.
+        for code in (f.last_code, f.swapped_code):
+            if code:
+                yield f"birth|{f.birth}|{code[0]}"
+    if f.siren:
+        yield f"siren<|{f.siren[:5]}"
+        yield f"siren>|{f.siren[4:]}"
+
+
 _SortKey = tuple[str, str, str, str, int]
 
 
@@ -732,6 +893,7 @@ _BLOCKINGS: Final = (
     (_spelling_keys, _name_order),
     (_company_name_keys, _name_order),
     (_company_keys, _company_order),
+    (_evidence_keys, _name_order),
 )
 
 
@@ -760,7 +922,7 @@ def find_links(records: Iterable[ContactRecord], *, threshold: float = 85.0) -> 
     features = [_features(index, record, memo) for index, record in enumerate(ordered)]
     del memo, ordered
     count = len(features)
-    links, seen = _exact_links(features)
+    links, seen = _exact_links(features, threshold)
     for keys, order in _BLOCKINGS:
         for members in _blocks_by(features, keys).values():
             if len(members) < 2:
@@ -769,7 +931,10 @@ def find_links(records: Iterable[ContactRecord], *, threshold: float = 85.0) -> 
                 code = i * count + j
                 if code not in seen:
                     seen.add(code)
-                    link = _fuzzy_link(features[i], features[j], threshold)
+                    a, b = features[i], features[j]
+                    link = _fuzzy_link(a, b, threshold)
+                    if link is None and a.has_evidence and b.has_evidence:
+                        link = _evidence_link(a, b, threshold)
                     if link is not None:
                         links[code] = link
     return [links[code] for code in sorted(links)]
