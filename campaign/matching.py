@@ -55,15 +55,45 @@ person name and one without link only by an exact key. Different SIRENs (more th
 apart: one digit wrong or two adjacent digits transposed), or different dates of birth (``extra``
 key ``date_of_birth``, ``birth_date``, ``dob`` or ``date_naissance``; 01/12/1980 = 1980-12-01),
 forbid a fuzzy link. Two full dates (8 digits) one digit wrong, two adjacent digits transposed, or
-day and month swapped are one date with a typo; shorter dates (a year) must be equal. The score is
-rounded to 0.1, then compared with the threshold.
+day and month swapped are one date with a typo; shorter dates (a year) must be equal. A fuzzy link
+needs a place or a company known on both records. The score is rounded to 0.1, then compared with
+the threshold.
+
+Evidence: a pair the rules above refuse (two SIRENs, another date, a married name, a garbled
+postcode...) may still link when both records carry a date of birth or a street address
+(``extra`` keys ``address``, ``address_1``, ``address_2``, ``street``, ``adresse``...; the street
+number ``street_number``, ``house_number`` or ``numero``; ``state`` or ``region``). Every field
+known on both records adds its weight in bits, set by hand, roughly log2 of how much likelier the
+agreement is for one person than for two (Fellegi-Sunter without training); a field missing on
+either side weighs nothing:
+
+    last name (ratio >= 90 / >= 75 / less, best reading, swaps too)    +7 / +3 / -4
+    first name (as above, >= 90 / >= 70 / less)                        +5 / +2 / -3
+    date of birth: the same full date / within one typo / other        +10 / +6 / -8 (a year +2)
+    SIREN: the same / one typo / other                                  +6 / +4 / -3
+    address lines found in the other record (ratio >= 85, any order)   +5 each / none -2
+    street number, the same / other                                     +3 / -1
+    postcode: the same / one typo / other                               +4 / +1 / -2
+    town (ratio >= 85) / other; region / other                          +3 / -1; +1 / -1
+    company >= 90 / below 50 and neither within the other               +3 / -2
+
+score = 100 / (1 + 2 ** (19.5 - bits)): the threshold 85 needs 22 bits, as much as a full name and
+a full date of birth together (so the same name and date in two towns, 19 bits, stay two, as with
+the fuzzy rule). Rules first: both records with a person name and a last name; Jean/Jeanne never;
+without the full name agreeing (both parts positive), the date of birth must agree, since an
+address or a firm is shared by a household or by colleagues (Jean and Marie Dupont at one address
+stay two); another date of birth is outvoted only by the full name at one home (an address line
+agreeing, no company on either record: a firm's address would not do). The price: a father and his
+son of one name, at one home, without a company, whose other fields agree, are merged.
 
 Blocking: two records are compared only when they share a block, never all pairs. Blocks: each
 exact key; (phonetic code of either name cell, initial of the other cell, department or city), so
 that swapped names meet; (first three or last three letters of the last name, first initial,
 department or city), for typos the code does not absorb (Garcia/Garcai); (code of the last name,
 company), for records without a place; (code of any word of the company, department or city) for
-records without a person name. A block of more than 40 records is sorted (by name, or by
+records without a person name; for records with a date of birth or an address, (full date of
+birth, first letter of either name's code) and each half of the SIREN (first five, last five
+digits). A block of more than 40 records is sorted (by name, or by
 company) and each record compared with the next 8 only: 3,000 "Jean Martin, 75001" cost 24,000
 comparisons a blocking instead of 4.5 million, and still chain into one cluster. The phonetic
 code is a light French reduction (ph = f, qu = k, c = s or k, y = i, silent h, vowels after the
@@ -78,7 +108,10 @@ unique), and each decision depends on the two records only. Measured with the te
 initials, swapped names, capitals, legal forms, missing postcode or keys), CPython 3.11 on a
 shared 2-vCPU machine, one core: ``find_links`` and ``clusters`` in 5.3 to 7.1 s, peak RSS of the
 whole process 314 MB (102 MB before matching); 98.9 % of the planted pairs found, no false one.
-The same contacts all moved to Paris (one city, 20 postcodes): 7.9 s, 369 MB.
+The same contacts all moved to Paris (one city, 20 postcodes): 7.9 s, 369 MB. Since the evidence
+(every record there has a date of birth): 11.9 s of CPU against 8.8 s without it, measured one
+after the other on the same busy machine, 318 MB; 99.94 % of the planted pairs found against
+99.30 %, the same 62 false links (106 false pairs in clusters) as without it.
 """
 
 from __future__ import annotations

@@ -422,6 +422,103 @@ MUST_NOT_LINK: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
 }
 
 
+def born(date: str, street: str = "", number: str = "", *more: str) -> tuple[tuple[str, str], ...]:
+    """``extra`` with a date of birth and a home address (lines beyond the first in ``more``)."""
+    fields = [("date_of_birth", date), ("street_number", number), ("address_1", street)]
+    fields += [(f"address_{k}", line) for k, line in enumerate(more, start=2)]
+    return tuple((key, value) for key, value in fields if value)
+
+
+HOME = born("", "rue des Lilas", "12")
+JEAN = {"first_name": "Jean", "last_name": "Dupont", **LYON}
+
+# Pairs the rules above refuse, linked by the weight of every field both records know.
+MUST_LINK_BY_EVIDENCE: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    "two SIRENs, outvoted by one date of birth and one home": (
+        {**JEAN, "siren": "123456789", "extra": born("19800112", "rue des Lilas", "12")},
+        {**JEAN, "siren": "987654321", "extra": born("19800112", "rue des Lilas", "12")},
+    ),
+    "a married name: first name, date of birth and home agree": (
+        {"first_name": "Marie", "last_name": "Dupont", **LYON, "extra": born("19800112", "Lilas")},
+        {"first_name": "Marie", "last_name": "Lefèvre", **LYON, "extra": born("19800112", "Lilas")},
+    ),
+    "a date of birth garbled, outvoted by the full name at one home with one SIREN": (
+        {**JEAN, "siren": "123456789", "extra": born("19800112", "rue des Lilas", "12")},
+        {**JEAN, "siren": "123456789", "extra": born("19310622", "rue des Lilas", "12")},
+    ),
+    "address lines swapped, typed without spaces, a postcode typo, two SIRENs": (
+        {
+            **JEAN,
+            "siren": "123456789",
+            "extra": born("19800112", "12 rue des Lilas", "", "Résidence Les Pins"),
+        },
+        {
+            **JEAN,
+            "postcode": "69030",
+            "siren": "987654321",
+            "extra": born("19800112", "residence lespins", "", "12 ruedes lilas"),
+        },
+    ),
+    "a typo in the last name and in the SIREN beyond one digit, no date on one side": (
+        {**JEAN, "siren": "123456789", "extra": HOME},
+        {
+            **JEAN,
+            "last_name": "Dupon",
+            "siren": "123457698",
+            "extra": born("19800112", "rue des Lilas", "12"),
+        },
+    ),
+}
+
+# Different people whose records carry dates of birth or addresses.
+MUST_NOT_LINK_BY_EVIDENCE: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    "a couple at one home": (
+        {**JEAN, "extra": HOME},
+        {**JEAN, "first_name": "Marie", "extra": HOME},
+    ),
+    "a parent and a child at one home, born decades apart": (
+        {**JEAN, "extra": born("19500101", "rue des Lilas", "12")},
+        {**JEAN, "first_name": "Paul", "extra": born("19800601", "rue des Lilas", "12")},
+    ),
+    "a father and his son of one name in the family firm, at its address": (
+        {
+            **JEAN,
+            "company": "Dupont Bâtiment",
+            "siren": "123456789",
+            "extra": born("19500101", "rue des Lilas", "12"),
+        },
+        {
+            **JEAN,
+            "company": "Dupont Bâtiment",
+            "siren": "123456789",
+            "extra": born("19800601", "rue des Lilas", "12"),
+        },
+    ),
+    "two colleagues of one first name at the firm's address": (
+        {**JEAN, "company": "Garage Moderne", "siren": "123456789", "extra": HOME},
+        {
+            **JEAN,
+            "last_name": "Martin",
+            "company": "Garage Moderne",
+            "siren": "123456789",
+            "extra": HOME,
+        },
+    ),
+    "a surname alone at a home address": (
+        {"last_name": "Dupont", **LYON, "extra": HOME},
+        {**JEAN, "extra": HOME},
+    ),
+    "one name and one date of birth in two towns": (
+        {**JEAN, "extra": born("19800112")},
+        {**JEAN, "postcode": "33000", "city": "Bordeaux", "extra": born("19800112")},
+    ),
+    "Jean and Jeanne Dupont, twins at one home": (
+        {**JEAN, "extra": born("19800112", "rue des Lilas", "12")},
+        {**JEAN, "first_name": "Jeanne", "extra": born("19800112", "rue des Lilas", "12")},
+    ),
+}
+
+
 def pair(a: dict[str, Any], b: dict[str, Any]) -> list[ContactRecord]:
     return [ContactRecord(1, **a), ContactRecord(2, **b)]
 
@@ -476,6 +573,75 @@ def test_fuzzy_links(a: dict[str, Any], b: dict[str, Any]) -> None:
 @pytest.mark.parametrize(("a", "b"), MUST_NOT_LINK.values(), ids=MUST_NOT_LINK.keys())
 def test_must_not_link(a: dict[str, Any], b: dict[str, Any]) -> None:
     assert find_links(pair(a, b)) == []
+
+
+EVIDENCE_FIELDS = {"last_name", "first_name", "birth", "siren", "street", "street_number"} | {
+    "postcode",
+    "city",
+    "region",
+    "company",
+}
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), MUST_LINK_BY_EVIDENCE.values(), ids=MUST_LINK_BY_EVIDENCE.keys()
+)
+def test_evidence_links(a: dict[str, Any], b: dict[str, Any]) -> None:
+    [link] = find_links(pair(a, b))
+    assert (link.a, link.b, link.keys) == (1, 2, ())
+    assert link.score >= 85
+    assert {"last_name", "first_name"} <= {field for field, _ in link.detail} <= EVIDENCE_FIELDS
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), MUST_NOT_LINK_BY_EVIDENCE.values(), ids=MUST_NOT_LINK_BY_EVIDENCE.keys()
+)
+def test_evidence_does_not_link(a: dict[str, Any], b: dict[str, Any]) -> None:
+    assert find_links(pair(a, b)) == []
+
+
+def test_evidence_formula() -> None:
+    # Marie Dupont / Marie Lefèvre: last -4, first +5, birth +10, street +5, postcode +4, city +3
+    # = 23 bits; score = 100 / (1 + 2 ** (19.5 - 23)) = 91.9. 85 needs 22 bits.
+    a, b = MUST_LINK_BY_EVIDENCE["a married name: first name, date of birth and home agree"]
+    [link] = find_links(pair(a, b))
+    assert link.detail == (
+        ("birth", 10.0),
+        ("city", 3.0),
+        ("first_name", 5.0),
+        ("last_name", -4.0),
+        ("postcode", 4.0),
+        ("street", 5.0),
+    )
+    assert link.score == 91.9
+    assert find_links(pair(a, b), threshold=91.9) == [link]
+    assert find_links(pair(a, b), threshold=92.0) == []
+    # One bit less (another town: city -1 instead of +3) falls below 22 bits.
+    assert find_links(pair(a, {**b, "city": "Villeurbanne", "postcode": ""})) == []
+
+
+@pytest.mark.parametrize(
+    ("extra", "fields"),
+    [
+        ((("DOB", "12/01/1980"),), {"birth"}),
+        ((("Address", "12 rue des Lilas"), ("Address_2", "Bât. B")), {"street"}),
+        ((("adresse", "12 rue des Lilas"), ("numero", "12")), {"street", "street_number"}),
+        ((("house_number", "12"), ("street", "rue des Lilas"), ("state", "RA")), {"street"}),
+        ((("shoe_size", "42"),), set()),
+    ],
+)
+def test_extra_keys_the_evidence_reads(
+    extra: tuple[tuple[str, str], ...], fields: set[str]
+) -> None:
+    # The same extra on both records, a SIREN each apart: only the evidence can link them.
+    a = {**JEAN, "siren": "123456789", "extra": extra}
+    b = {**JEAN, "siren": "987654321", "extra": extra}
+    links = find_links(pair(a, b))
+    if not fields:
+        assert links == []
+        return
+    [link] = links
+    assert fields <= {field for field, _ in link.detail}
 
 
 def test_the_example_of_the_brief_in_detail() -> None:
