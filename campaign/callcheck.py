@@ -188,6 +188,11 @@ def facts_at(
     state = record.consent.state(at)
     before = [(moment, outcome) for moment, outcome in (*record.calls, *extra_calls) if moment < at]
     optout = record.optout
+    opted_at = optout.since if optout is not None and optout.since <= at else None
+    # An opt-out asked during a call of the same batch is not on the list yet: it counts too.
+    asked = [moment for moment, outcome in extra_calls if outcome == "opt_out" and moment < at]
+    if asked and (opted_at is None or min(asked) < opted_at):
+        opted_at = min(asked)
     return replace(
         base,
         e164=number.e164,
@@ -205,8 +210,8 @@ def facts_at(
             for s in gathered.statuses
             if s.last_import is not None
         ),
-        opted_out=optout is not None and optout.since <= at,
-        opted_out_at=optout.since if optout is not None else None,
+        opted_out=opted_at is not None,
+        opted_out_at=opted_at if opted_at is not None else (optout.since if optout else None),
         consent_at=state.consent_at,
         consent_revoked_at=state.revoked_at,
         consent_ref=state.reference,

@@ -100,6 +100,7 @@ TEXT: dict[str, dict[str, str]] = {
             "stage their calls reached. Intervals are 95 % Wilson score intervals."
         ),
         "no_agent": "(no agent)",
+        "colon": ":",
     },
     "fr": {
         "title": "Rapport hebdomadaire",
@@ -148,6 +149,7 @@ TEXT: dict[str, dict[str, str]] = {
             "de Wilson)."
         ),
         "no_agent": "(sans téléconseiller)",
+        "colon": "\u202f:",
     },
 }
 STAGE_NAMES = {
@@ -352,14 +354,15 @@ def summary_sentence(report: WeeklyReport) -> str:
             f"Sur {f.int(dialled)} personnes appelées, {f.int(responded)} ont répondu "
             f"(rappel, intérêt ou mieux) : c'est le « taux de réponse » des plaquettes. "
             f"Seules {f.int(qualified)} ont été qualifiées et {f.int(converted)} converties, "
-            f"soit {f.rate(conv.value, 'per_mille')} (entre {f.interval(conv, 'per_mille')})"
+            f"soit {f.rate(conv.value, 'per_mille')} (intervalle à 95\u202f% : "
+            f"{f.interval(conv, 'per_mille')})"
         )
         return text + (f", {ratio} fois moins que les réponses." if ratio else ".")
     text = (
         f"Of {f.int(dialled)} people dialled, {f.int(responded)} responded (callback, interest "
         f'or better): the "response rate" sales decks quote. Only {f.int(qualified)} were '
         f"qualified and {f.int(converted)} converted, {f.rate(conv.value, 'per_mille')} "
-        f"(between {f.interval(conv, 'per_mille')})"
+        f"(95 % interval {f.interval(conv, 'per_mille')})"
     )
     return text + (f", {ratio} times fewer than the responses." if ratio else ".")
 

@@ -207,3 +207,18 @@ def test_an_export_without_an_outcome_column_says_what_is_missing(
     with_map = write(tmp_path / "y.csv", "Numéro;Quand;Code\n0612345678;2026-11-16 10:30;busy\n")
     result = import_outcomes(fr, "c", with_map, mapping={"at": "Quand", "outcome": "Code"}, now=NOW)
     assert result.by_outcome == {"busy": 1}
+
+
+def test_an_opt_out_earlier_in_the_same_export_makes_a_later_call_a_violation(
+    fr: Session, tmp_path: Path
+) -> None:
+    export = dialer_file(
+        tmp_path,
+        "export.csv",
+        [f"{ANNE};17/11/2026;11:00;NR;Marc", f"{ANNE};16/11/2026;10:30;DNC;Léa"],
+    )
+    result = import_outcomes(fr, "c", export, now=NOW)
+    assert [(v.row, [r["code"] for r in v.reasons]) for v in result.violations] == [
+        (2, ["opted_out"])
+    ]
+    assert fr.get(OptOut, "+33612345678") is not None
