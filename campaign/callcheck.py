@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from functools import cache
 from pathlib import Path
 
@@ -43,6 +43,7 @@ from suppression.rules import (
     judge,
     load_profiles,
     select_profile,
+    windows_on,
 )
 
 # The jurisdiction of a number called without a campaign, by phonenumbers region.
@@ -100,6 +101,20 @@ def check_campaign_calls(
     ]
     base = base_facts(campaign, None)
     return _judge_many(session, parsed, profile, base, region_of(campaign), at)
+
+
+def call_windows(campaign: Campaign, e164: str, day: date, rules: str | Path | None = None) -> str:
+    """When ``e164`` may be called on ``day``, in its own time zone(s): ``10:00-13:00 14:00-20:00
+    Europe/Paris``; ``any time`` without calling hours; ``none`` on a day without windows."""
+    moment = datetime.combine(day, time(12), UTC)
+    profile = select_profile(
+        profiles(_path(rules)), campaign.jurisdiction, campaign.audience, moment
+    )
+    windows = windows_on(profile, day.weekday())
+    if windows is None:
+        return "any time"
+    text = " ".join(str(window) for window in windows) or "none"
+    return "; ".join(f"{text} {zone}" for zone in timezones_for(e164)) or text
 
 
 def _path(rules: str | Path | None) -> str | None:

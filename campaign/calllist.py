@@ -8,6 +8,13 @@ number on a list is skipped (another number of the contact may still be called);
 of whose numbers is opted out is left out entirely, since the opt-out expresses the person's
 wish. Contacts left without a usable number are counted. Rows can be dealt round-robin to
 agents. Each export is recorded in the audit log with the list versions used.
+
+The list is for one call day (``day``, default today in the campaign's time zone), judged by the
+rules engine (``campaign.callcheck``) at the start of that day (at the moment of export, for
+today): a contact the rules block for the whole day (no consent, a cool-off, the attempt cap, a
+weekend, a holiday, hours already over) is left out under that reason; one blocked only until
+later that day keeps its row with ``not_before``; every row carries the day's calling windows in
+the callee's own time zone(s).
 """
 
 from __future__ import annotations
@@ -15,14 +22,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from campaign.callcheck import check_campaign_calls
+from campaign.callcheck import call_windows, check_campaign_calls
 from campaign.campaigns import get_campaign
 from campaign.dedupe import active_contacts
 from campaign.models import Contact, ContactNumber, SourceFile
@@ -31,7 +39,7 @@ from suppression.csvout import SafeCsvWriter
 from suppression.errors import InvalidArgumentError
 from suppression.lists import ListStatus, select_lists
 from suppression.optouts import find_optouts
-from suppression.rules import TIME_CODES
+from suppression.rules import TIME_CODES, Verdict
 
 PREFERENCES = ("mobile", "fixed")
 HEADER = (
@@ -47,7 +55,8 @@ HEADER = (
     "city",
     "source_file",
     "source_row",
-    "not_before",  # when the rules delay the call (hours, holiday, cap): the next allowed moment
+    "not_before",  # when the rules delay the call within the day: the next allowed moment
+    "call_windows",  # the day's calling hours in the callee's time zone(s)
 )
 MOBILE_TYPES = ("mobile", "fixed_line_or_mobile")
 
@@ -114,22 +123,34 @@ def export_calllist(
     limit: int | None = None,
     agents: Sequence[str] = (),
     prefer: str | None = None,
+    day: date | None = None,
     now: datetime,
 ) -> CallList:
-    """Write the campaign's call list to ``output`` (CSV) and record the export."""
+    """Write the campaign's call list for ``day`` (default: today in the campaign's time zone)
+    to ``output`` (CSV) and record the export."""
     if prefer is not None and prefer not in PREFERENCES:
         raise InvalidArgumentError(f"unknown preference {prefer!r}", hint="use mobile or fixed")
     if limit is not None and limit < 1:
         raise InvalidArgumentError("--limit must be at least 1")
     campaign = get_campaign(session, campaign_name)
-    chosen = select_lists(session, None, now=now)
+    zone = ZoneInfo(campaign.timezone)
+    today = now.astimezone(zone).date()
+    day = day or today
+    if day < today:
+        raise InvalidArgumentError(
+            f"the call day {day} is in the past", hint="plan a call list for today or later"
+        )
+    # Judged at the start of the planned day (now, for today), screened with the lists then.
+    at = now if day == today else datetime.combine(day, time(), zone)
+    day_end = datetime.combine(day + timedelta(days=1), time(), zone)
+    chosen = select_lists(session, None, now=at)
     contacts = active_contacts(session, campaign)
     numbers = sorted({n.e164 for c in contacts for n in c.numbers if n.e164})
     listed = bulk.find_listed(session, numbers, [s.list_id for s in chosen])
     opted = find_optouts(session, numbers)
     screened = {c.id: screened_numbers(c, listed, opted, prefer) for c in contacts}
     firsts = [numbers[0].e164 or "" for numbers, _ in screened.values() if numbers]
-    verdicts = check_campaign_calls(session, campaign, firsts, at=now)
+    verdicts = check_campaign_calls(session, campaign, firsts, at=at)
     query = select(SourceFile.id, SourceFile.file_name).where(SourceFile.campaign_id == campaign.id)
     files = {file_id: name for file_id, name in session.execute(query)}
     left_out: Counter[str] = Counter()
@@ -145,21 +166,26 @@ def export_calllist(
                 left_out[why_not] += 1
                 continue
             # One engine everywhere: what the rules block beyond the lists (consent, sector,
-            # caller ID...) leaves the contact out; hours, holidays, caps only delay the call.
+            # caller ID...) leaves the contact out; hours, caps, cool-offs, weekends and holidays
+            # leave it out only when they last past the planned day, else delay the call.
             verdict = verdicts[candidates[0].e164 or ""]
             lasting = [r.code for r in verdict.reasons if r.code not in TIME_CODES]
             if lasting:
                 left_out[lasting[0]] += 1
                 continue
+            if not verdict.ok and (verdict.next_allowed is None or verdict.next_allowed >= day_end):
+                left_out[_day_blocker(verdict)] += 1
+                continue
             not_before = (
                 ""
                 if verdict.ok or verdict.next_allowed is None
-                else (verdict.next_allowed.isoformat(timespec="minutes"))
+                else verdict.next_allowed.astimezone(UTC).isoformat(timespec="minutes")
             )
             agent = agents[rows % len(agents)] if agents else ""
             dealt[agent] += 1
             source = files.get(contact.source_file_id, "")
-            writer.write([*_row(contact, candidates, agent, source), not_before])
+            windows = call_windows(campaign, candidates[0].e164 or "", day)
+            writer.write([*_row(contact, candidates, agent, source), not_before, windows])
             rows += 1
         sha = writer.close()
     result = CallList(
@@ -173,6 +199,16 @@ def export_calllist(
     )
     run = audit.record(session, "calllist", result.as_dict(), at=now)
     return CallList(**{**vars(result), "run_id": run.id})
+
+
+def _day_blocker(verdict: Verdict) -> str:
+    """The reason to name for a contact who cannot be called on the planned day: the one that
+    lasts longest (a cool-off before a weekend before the hours)."""
+    codes = [r.code for r in verdict.reasons]
+    for code in ("cooloff", "cap_reached", "holiday", "weekend", "outside_hours"):
+        if code in codes:
+            return code
+    return codes[0]
 
 
 def _row(contact: Contact, candidates: list[ContactNumber], agent: str, source: str) -> list[str]:

@@ -626,6 +626,12 @@ def _is_open(
     return any(clock in window for window in _day_windows(profile, local.weekday()))
 
 
+def windows_on(profile: Profile, weekday: int) -> tuple[Window, ...] | None:
+    """The calling windows of a weekday (0 = Monday) in the callee's local time; None when the
+    profile has no calling hours, () when that day has none."""
+    return None if profile.windows is None else profile.windows.get(weekday, ())
+
+
 def _day_windows(profile: Profile, weekday: int) -> tuple[Window, ...]:
     if profile.windows is None:
         return _ALL_DAY

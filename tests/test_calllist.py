@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import csv
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ from campaign.calllist import export_calllist
 from campaign.campaigns import new_campaign
 from campaign.contacts import import_contacts
 from suppression.audit import list_records
-from suppression.errors import StaleListError
+from suppression.errors import InvalidArgumentError, StaleListError
 from suppression.lists import import_list
 from suppression.optouts import add_optouts
 from tests.conftest import NOW, write
@@ -87,8 +87,36 @@ def test_the_rules_engine_leaves_out_consumers_without_consent(
     )
     out = tmp_path / "fr.csv"
     saturday = NOW + timedelta(days=5)
-    result = export_calllist(session, "fr", out, now=saturday)
+    # On a Saturday nobody may be called that day: left out, under the reason.
+    assert export_calllist(session, "fr", out, now=saturday).left_out == {
+        "no_consent": 1,
+        "weekend": 1,
+    }
+    # Planned for Monday: the row, with its windows in the callee's zone.
+    result = export_calllist(session, "fr", out, day=date(2026, 11, 30), now=saturday)
     assert result.left_out == {"no_consent": 1}
     [row] = read(out)
-    # A Saturday: the call is delayed, not dropped; the row says from when (10:00 in Paris).
     assert (row["last_name"], row["not_before"]) == ("A", "2026-11-30T09:00+00:00")
+    assert row["call_windows"] == "10:00-13:00 14:00-20:00 Europe/Paris"
+    # Today at 09:00 UTC (10:00 Paris) the row is callable now; at 19:30 UTC hours are over.
+    monday = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    assert export_calllist(session, "fr", out, now=monday).rows == 1
+    assert read(out)[0]["not_before"] == ""
+    evening = export_calllist(session, "fr", out, now=monday.replace(hour=19, minute=30))
+    assert evening.left_out == {"no_consent": 1, "outside_hours": 1}
+    with pytest.raises(InvalidArgumentError, match="in the past"):
+        export_calllist(session, "fr", out, day=date(2026, 11, 29), now=monday)
+
+
+def test_a_refusal_keeps_the_contact_off_the_list_for_the_cool_off(
+    session: Session, tmp_path: Path
+) -> None:
+    from campaign.outcomes import log_call
+
+    new_campaign(session, "fr", caller_id="01 62 00 00 00", purpose="survey", now=NOW)
+    import_contacts(session, "fr", write(tmp_path / "g.csv", "Nom;Tel\nA;0145678901\n"), now=NOW)
+    import_list(session, write(tmp_path / "l.txt", "0612345678\n"), list_name="bloctel", now=NOW)
+    monday = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    log_call(session, "fr", "0145678901", "refused", at=monday - timedelta(days=3), now=monday)
+    out = tmp_path / "fr.csv"
+    assert export_calllist(session, "fr", out, now=monday).left_out == {"cooloff": 1}

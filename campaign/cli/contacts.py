@@ -293,6 +293,7 @@ def unmerge_command(ctx: click.Context, merge_id: int) -> None:
 @click.option(
     "--prefer", type=click.Choice(calllist.PREFERENCES), help="Which number to call first."
 )
+@click.option("--day", metavar="DATE", help="The call day (YYYY-MM-DD; default today).")
 @json_option
 @click.pass_context
 def calllist_command(
@@ -302,13 +303,17 @@ def calllist_command(
     limit: int | None,
     agents: str | None,
     prefer: str | None,
+    day: str | None,
     as_json: bool,
 ) -> None:
-    """Export the contacts to call, screened at this very moment.
+    """Export the contacts to call on one day, screened at this very moment.
 
     \b
-    Example:
+    Contacts the rules block for the whole day are left out (and counted by
+    reason); each row carries the day's calling windows in the callee's zone.
+    Examples:
       campaign calllist rdv-pme --agents lea,marc --prefer mobile -o today.csv
+      campaign calllist rdv-pme --day 2026-11-30 -o monday.csv
     """
     names = [a.strip() for a in agents.split(",") if a.strip()] if agents else []
     with session_for(ctx) as session:
@@ -319,6 +324,7 @@ def calllist_command(
             limit=limit,
             agents=names,
             prefer=prefer,
+            day=parse_date(day, "--day"),
             now=now(),
         )
     if as_json:
