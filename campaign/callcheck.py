@@ -17,6 +17,7 @@ the call history), and ``facts_at`` builds the facts of one call at one moment f
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
@@ -28,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from campaign.campaigns import JURISDICTIONS, get_campaign, region_of
 from campaign.models import CallEvent, Campaign
-from suppression import bulk
+from suppression import audit, bulk
 from suppression.consents import ConsentHistory, consent_histories
 from suppression.errors import InvalidArgumentError
 from suppression.lists import ListStatus, lists_of_region
@@ -45,6 +46,8 @@ from suppression.rules import (
     select_profile,
     windows_on,
 )
+from suppression.settings import get_setting, set_setting
+from suppression.tabular import file_sha256
 
 # The jurisdiction of a number called without a campaign, by phonenumbers region.
 FRENCH_REGIONS = ("FR", "GP", "BL", "MF", "GF", "MQ", "RE", "YT", "PM")
@@ -59,8 +62,11 @@ def check_call(
     at: datetime,
     caller_id: str | None = None,
     rules: str | Path | None = None,
+    state: str | None = None,
 ) -> Verdict:
-    """The verdict on calling ``number`` at ``at`` (frozen; ``ok`` or every blocking reason)."""
+    """The verdict on calling ``number`` at ``at`` (frozen; ``ok`` or every blocking reason).
+    ``state`` is the callee's US state or province when known (``FL``: Florida's own rules,
+    U9); a number alone does not say where its owner lives."""
     record = get_campaign(session, campaign) if campaign is not None else None
     region = region_of(record) if record is not None else "FR"
     parsed = normalize(number, region)
@@ -75,11 +81,13 @@ def check_call(
                 f"no calling rules for numbers of region {number_region}",
                 hint="the rules cover FR, US, UK and CA; pass --campaign for its jurisdiction",
             )
-    profile = select_profile(profiles(_path(rules)), jurisdiction, audience, at)
+    profile = select_profile(rule_profiles(session, rules), jurisdiction, audience, at)
     base = base_facts(record, caller_id)
     if not isinstance(parsed, PhoneNumber):
         return judge(base, profile, at)
-    verdicts = _judge_many(session, [parsed], profile, base, JURISDICTIONS[jurisdiction], at)
+    verdicts = _judge_many(
+        session, [parsed], profile, base, JURISDICTIONS[jurisdiction], at, subdivision=state
+    )
     return verdicts[parsed.e164]
 
 
@@ -93,7 +101,9 @@ def check_campaign_calls(
 ) -> dict[str, Verdict]:
     """Verdicts on calling each E.164 number of ``numbers`` for ``campaign`` at ``at``, with the
     facts gathered by set-based queries (one call list judges thousands of numbers)."""
-    profile = select_profile(profiles(_path(rules)), campaign.jurisdiction, campaign.audience, at)
+    profile = select_profile(
+        rule_profiles(session, rules), campaign.jurisdiction, campaign.audience, at
+    )
     parsed = [
         result
         for result in (normalize(e164, region_of(campaign)) for e164 in sorted(set(numbers)))
@@ -103,12 +113,14 @@ def check_campaign_calls(
     return _judge_many(session, parsed, profile, base, region_of(campaign), at)
 
 
-def call_windows(campaign: Campaign, e164: str, day: date, rules: str | Path | None = None) -> str:
+def call_windows(
+    session: Session, campaign: Campaign, e164: str, day: date, rules: str | Path | None = None
+) -> str:
     """When ``e164`` may be called on ``day``, in its own time zone(s): ``10:00-13:00 14:00-20:00
     Europe/Paris``; ``any time`` without calling hours; ``none`` on a day without windows."""
     moment = datetime.combine(day, time(12), UTC)
     profile = select_profile(
-        profiles(_path(rules)), campaign.jurisdiction, campaign.audience, moment
+        rule_profiles(session, rules), campaign.jurisdiction, campaign.audience, moment
     )
     windows = windows_on(profile, day.weekday())
     if windows is None:
@@ -117,8 +129,33 @@ def call_windows(campaign: Campaign, e164: str, day: date, rules: str | Path | N
     return "; ".join(f"{text} {zone}" for zone in timezones_for(e164)) or text
 
 
-def _path(rules: str | Path | None) -> str | None:
-    return None if rules is None else str(rules)
+RULES_SETTING = "rules_file"
+
+
+def rule_profiles(session: Session, rules: str | Path | None = None) -> tuple[Profile, ...]:
+    """The profiles in force: the shipped ones with ``rules`` applied, or else the rules file the
+    database names (``campaign rules use FILE``). A named file that cannot be read is an error:
+    the engine never falls back to other rules silently."""
+    chosen = rules if rules is not None else get_setting(session, RULES_SETTING)
+    if chosen is None:
+        return _parsed_profiles(None, None)
+    try:
+        stat = os.stat(chosen)
+    except OSError:
+        return load_profiles(chosen)  # raises the reader's error, naming the file
+    return _parsed_profiles(str(chosen), (stat.st_mtime_ns, stat.st_size))
+
+
+def use_rules_file(session: Session, path: str | Path | None, *, now: datetime) -> str | None:
+    """Make ``path`` the rules file applied by default (None: the shipped rules only), after
+    checking it loads; the audit log keeps its SHA-256."""
+    payload: dict[str, str | None] = {"file": None, "sha256": None}
+    if path is not None:
+        load_profiles(path)  # refuse a malformed file now, with its key and line
+        payload = {"file": str(Path(path).resolve()), "sha256": file_sha256(path)}
+    set_setting(session, RULES_SETTING, payload["file"], now=now)
+    audit.record(session, "rules_file", payload, at=now)
+    return payload["file"]
 
 
 def base_facts(record: Campaign | None, caller_id: str | None) -> CallFacts:
@@ -245,17 +282,22 @@ def _judge_many(
     base: CallFacts,
     region: str,
     at: datetime,
+    *,
+    subdivision: str | None = None,
 ) -> dict[str, Verdict]:
     gathered = gather(session, numbers, region, now=at)
-    return {
-        e164: judge(facts_at(record, gathered, base, at), profile, at)
-        for e164, record in gathered.records.items()
-    }
+    verdicts = {}
+    for e164, record in gathered.records.items():
+        facts = facts_at(record, gathered, base, at)
+        if subdivision is not None:
+            facts = replace(facts, subdivision=subdivision.strip().upper())
+        verdicts[e164] = judge(facts, profile, at)
+    return verdicts
 
 
 @cache
-def profiles(rules: str | None) -> tuple[Profile, ...]:
-    """The rule profiles, parsed once per process (a call list judges thousands of numbers)."""
+def _parsed_profiles(rules: str | None, stamp: tuple[int, int] | None) -> tuple[Profile, ...]:
+    """The profiles parsed once per file version (a call list judges thousands of numbers)."""
     return load_profiles(rules)
 
 

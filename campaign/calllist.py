@@ -184,7 +184,7 @@ def export_calllist(
             agent = agents[rows % len(agents)] if agents else ""
             dealt[agent] += 1
             source = files.get(contact.source_file_id, "")
-            windows = call_windows(campaign, candidates[0].e164 or "", day)
+            windows = call_windows(session, campaign, candidates[0].e164 or "", day)
             writer.write([*_row(contact, candidates, agent, source), not_before, windows])
             rows += 1
         sha = writer.close()

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from campaign.callcheck import rule_profiles
 from campaign.calllist import MOBILE_TYPES, screened_numbers
 from campaign.campaigns import JURISDICTIONS, get_campaign
 from campaign.dedupe import active_contacts
@@ -25,7 +26,7 @@ from suppression.consents import consent_states
 from suppression.lists import lists_of_region
 from suppression.optouts import find_optouts
 from suppression.phone import PhoneNumber, normalize
-from suppression.rules import load_profiles, select_profile
+from suppression.rules import select_profile
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,8 @@ def check_campaign(
 ) -> CampaignCheck:
     """Check campaign ``name`` as of ``at``; record the result in the audit log."""
     campaign = get_campaign(session, name)
-    profile = select_profile(load_profiles(rules), campaign.jurisdiction, campaign.audience, at)
+    profiles = rule_profiles(session, rules)
+    profile = select_profile(profiles, campaign.jurisdiction, campaign.audience, at)
     region = JURISDICTIONS[campaign.jurisdiction]
     last_day = campaign.ends or at.date()
     checks: list[RuleCheck] = []

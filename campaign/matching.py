@@ -71,7 +71,7 @@ either side weighs nothing:
     first name (as above, >= 90 / >= 70 / less)                        +5 / +2 / -3
     date of birth: the same full date / within one typo / other        +10 / +6 / -8 (a year +2)
     SIREN: the same / one typo / other                                  +6 / +4 / -3
-    address lines found in the other record (ratio >= 85, any order)   +5 each / none -2
+    address lines found in the other record (ratio >= 85, any order)   +5 each, two at most / -2
     street number, the same / other                                     +3 / -1
     postcode: the same / one typo / other                               +4 / +1 / -2
     town (ratio >= 85) / other; region / other                          +3 / -1; +1 / -1
@@ -714,7 +714,7 @@ def _street_weight(a: tuple[str, ...], b: tuple[str, ...]) -> float:
     # Each line of the shorter address found in the other, in any order (line 1 and 2 swapped).
     if len(a) > len(b):
         a, b = b, a
-    found = sum(max(ratio(x, y) for y in b) >= 85.0 for x in a)
+    found = min(2, sum(max(ratio(x, y) for y in b) >= 85.0 for x in a))
     return 5.0 * found if found else -2.0
 
 

@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from campaign.callcheck import base_facts, facts_at, gather, profiles
+from campaign.callcheck import base_facts, facts_at, gather, rule_profiles
 from campaign.campaigns import get_campaign, region_of
 from campaign.errors import MappingError
 from campaign.models import CallEvent, Campaign, Contact, ContactNumber, OutcomeFile
@@ -250,7 +250,7 @@ def record_calls(
     known = _logged(session, campaign, [n.e164 for n in unique])
     gathered = gather(session, unique, region, now=now)
     base = base_facts(campaign, None)
-    profile_set = profiles(None if rules is None else str(rules))
+    profile_set = rule_profiles(session, rules)
 
     new_calls: dict[str, list[tuple[datetime, str]]] = {}
     violations: list[Violation] = []

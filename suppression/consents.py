@@ -265,6 +265,12 @@ def set_relationship(
     record.recorded_at = now
     session.add(record)
     session.flush()
+    audit.record(
+        session,
+        "relationship_set",
+        {"e164": e164, "last_purchase": record.last_purchase, "last_inquiry": record.last_inquiry},
+        at=now,
+    )
     return record
 
 

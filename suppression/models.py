@@ -216,3 +216,16 @@ class Relationship(Base):
 
     def __repr__(self) -> str:
         return f"Relationship(e164={self.e164!r})"
+
+
+class Setting(Base):
+    """A database-wide setting (``rules_file``: the user's rules TOML applied by default)."""
+
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime]
+
+    def __repr__(self) -> str:
+        return f"Setting(key={self.key!r}, value={self.value!r})"

@@ -8,7 +8,7 @@ command area registers its commands on the group:
     base        the group, global options, shared helpers (dates, JSON, progress bar)
     numbers     lists, optout, screen, audit
     contacts    new, list, show, import, dedupe, merges, unmerge, calllist
-    rules       can-call, check, consent, contract
+    rules       can-call, check, consent, contract, relationship, rules
     outcomes    log, outcomes import, funnel, report, demo
 """
 

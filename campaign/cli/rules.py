@@ -1,4 +1,5 @@
-"""Commands on the calling rules: ``can-call``, ``check``, ``consent``, ``contract``."""
+"""Commands on the calling rules: ``can-call``, ``check``, ``consent``, ``contract``,
+``relationship``, ``rules``."""
 
 from typing import Any
 
@@ -17,6 +18,7 @@ from campaign.cli.base import (
 )
 from campaign.rendering import render
 from suppression import consents, rules
+from suppression.settings import get_setting
 
 # ---------------------------------------------------------------- rules & consent
 
@@ -49,6 +51,7 @@ rules_option = click.option(
     "--at", "at", metavar="DATETIME", help="When (ISO; default now; no offset = local time)."
 )
 @click.option("--caller-id", metavar="NUMBER", help="Without --campaign: the number shown.")
+@click.option("--state", metavar="XX", help="The callee's US state when known (FL: Florida).")
 @rules_option
 @json_option
 @click.pass_context
@@ -58,6 +61,7 @@ def can_call(
     campaign_name: str | None,
     at: str | None,
     caller_id: str | None,
+    state: str | None,
     rules_file: str | None,
     as_json: bool,
 ) -> None:
@@ -67,6 +71,7 @@ def can_call(
     Examples:
       campaign can-call "06 12 34 56 78" --campaign rdv-pme
       campaign can-call +15105550123 --at 2026-11-23T20:30-08:00 --json
+      campaign can-call +13055550123 --state FL --at 2026-11-23T20:30-05:00
     """
     with session_for(ctx) as session:
         verdict = callcheck.check_call(
@@ -76,6 +81,7 @@ def can_call(
             at=parse_datetime(at),
             caller_id=caller_id,
             rules=rules_file,
+            state=state,
         )
     if as_json:
         emit_json(verdict_document(verdict))
@@ -215,3 +221,111 @@ def contract_add(ctx: click.Context, number: str, until: str, subject: str, regi
             session, number, until=day, subject=subject, region=region, now=now()
         )
         say(ctx, f"Contract recorded for {contract.e164} until {contract.until}.")
+
+
+@cli.group("relationship")
+def relationship_group() -> None:
+    """US established business relationships (U5): they lift the registry block for a time."""
+
+
+@relationship_group.command("set")
+@click.argument("number")
+@click.option("--last-purchase", metavar="DATE", help="Day of the last purchase (18 months).")
+@click.option("--last-inquiry", metavar="DATE", help="Day of the last inquiry (3 months).")
+@click.option("--region", default="US", show_default=True)
+@click.pass_context
+def relationship_set(
+    ctx: click.Context,
+    number: str,
+    last_purchase: str | None,
+    last_inquiry: str | None,
+    region: str,
+) -> None:
+    """Record when the person last bought from the company or asked about it (U5).
+
+    \b
+    Example:
+      campaign relationship set +15105550123 --last-purchase 2026-03-02
+    """
+    if last_purchase is None and last_inquiry is None:
+        raise click.UsageError("give --last-purchase, --last-inquiry or both")
+    with session_for(ctx) as session:
+        record = consents.set_relationship(
+            session,
+            number,
+            last_purchase=parse_date(last_purchase, "--last-purchase"),
+            last_inquiry=parse_date(last_inquiry, "--last-inquiry"),
+            region=region,
+            now=now(),
+        )
+        say(
+            ctx,
+            f"Relationship of {record.e164}: last purchase {record.last_purchase or '-'}, "
+            f"last inquiry {record.last_inquiry or '-'}.",
+        )
+
+
+@cli.group("rules")
+def rules_group() -> None:
+    """The calling rules in force: the shipped profiles and the database's rules file."""
+
+
+@rules_group.command("use")
+@click.argument("file", type=click.Path(dir_okay=False), required=False)
+@click.option("--shipped", is_flag=True, help="Back to the shipped rules only.")
+@click.pass_context
+def rules_use(ctx: click.Context, file: str | None, shipped: bool) -> None:
+    """Apply a rules FILE by default in this database (--rules still overrides it).
+
+    \b
+    The file is checked now (a malformed one is refused with its key and line);
+    if it later becomes unreadable, every judgement fails rather than fall back.
+    Examples:
+      campaign rules use company-rules.toml
+      campaign rules use --shipped
+    """
+    if (file is None) == (not shipped):
+        raise click.UsageError("give a FILE or --shipped")
+    with session_for(ctx) as session:
+        used = callcheck.use_rules_file(session, None if shipped else file, now=now())
+    say(ctx, f"Rules in force: the shipped profiles{' with ' + used if used else ''}.")
+
+
+@rules_group.command("show")
+@rules_option
+@json_option
+@click.pass_context
+def rules_show(ctx: click.Context, rules_file: str | None, as_json: bool) -> None:
+    """List the profiles in force, their dates and the rule each reason cites.
+
+    \b
+    Example:
+      campaign rules show --json
+    """
+    with session_for(ctx) as session:
+        stored = get_setting(session, callcheck.RULES_SETTING)
+        profiles = callcheck.rule_profiles(session, rules_file)
+    document: dict[str, Any] = {
+        "rules_file": rules_file or stored,
+        "profiles": [
+            {
+                "key": p.key,
+                "jurisdiction": p.jurisdiction,
+                "audience": p.audience,
+                "from": p.effective_from.isoformat() if p.effective_from else None,
+                "until": p.effective_until.isoformat() if p.effective_until else None,
+                "duty": p.duty,
+                "rules": dict(p.rules),
+                "states": sorted(p.state_overrides),
+            }
+            for p in profiles
+        ],
+    }
+    if as_json:
+        emit_json(document)
+        return
+    click.echo(f"Rules file: {document['rules_file'] or 'none (the shipped profiles)'}")
+    for item in document["profiles"]:
+        dates = f"{item['from'] or '...'} to {item['until'] or '...'}"
+        states = f", states {', '.join(item['states'])}" if item["states"] else ""
+        click.echo(f"  {item['key']:<24} {dates:<26} duty {item['duty']}{states}")
