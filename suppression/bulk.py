@@ -8,15 +8,20 @@ compute differences with joins. They run inside the caller's transaction and nev
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-EntryRow = tuple[str, date | None]
+# (e164, registration date as ISO text or None): the text SQLite stores for a date.
+EntryRow = tuple[str, str | None]
 BATCH = 5_000
+# 400 rows of 2 values: under the 999 variables per statement of SQLite before 3.32.
+STAGED_ROWS = 400
+SORT_CACHE = -2048  # KiB, see _sorting
 
 
 def _batches(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -34,40 +39,69 @@ def _driver_cursor(session: Session) -> Any:
 
 
 def insert_entries(
-    session: Session, list_id: int, version_id: int, rows: Iterable[EntryRow]
+    session: Session, list_id: int, version_id: int, batches: Iterable[Iterable[EntryRow]]
 ) -> int:
-    """Insert ``rows`` into ``list_entry``, skipping numbers already there; return the count
-    inserted."""
+    """Insert the rows of ``batches`` into ``list_entry``, skipping numbers already there;
+    return the count inserted."""
     # Appending to an unindexed table, then inserting in key order, is about twice as fast as
     # inserting millions of numbers in file order into the primary key's b-tree.
-    _stage(session, rows)
-    inserted = _insert_ignoring(
-        session,
-        "list_entry (list_id, e164, registered_at, version_id) "
-        "SELECT :list_id, e164, registered_at, :version_id FROM entry_stage ORDER BY e164",
-        {"list_id": list_id, "version_id": version_id},
-    )
+    _stage(session, batches)
+    with _sorting(session):
+        inserted = _insert_ignoring(
+            session,
+            "list_entry (list_id, e164, registered_at, version_id) "
+            "SELECT :list_id, e164, registered_at, :version_id FROM entry_stage ORDER BY e164",
+            {"list_id": list_id, "version_id": version_id},
+        )
     session.execute(text("DROP TABLE entry_stage"))
     return inserted
 
 
-def _stage(session: Session, rows: Iterable[EntryRow]) -> None:
-    """Load ``rows`` into the unindexed temporary table ``entry_stage``."""
+def _stage(session: Session, batches: Iterable[Iterable[EntryRow]]) -> None:
+    """Load the rows of ``batches`` into the unindexed temporary table ``entry_stage``."""
     session.execute(text("DROP TABLE IF EXISTS entry_stage"))
     session.execute(
         text("CREATE TEMPORARY TABLE entry_stage (e164 VARCHAR(16), registered_at DATE)")
     )
     cursor = _driver_cursor(session)
     if _dialect(session) == "sqlite":
-        cursor.executemany(
-            "INSERT INTO entry_stage (e164, registered_at) VALUES (?, ?)",
-            ((e164, None if day is None else day.isoformat()) for e164, day in rows),
+        # One statement per STAGED_ROWS rows: a statement per row (executemany) costs three
+        # times as much, its reset and step dominating the append itself.
+        many = "INSERT INTO entry_stage (e164, registered_at) VALUES " + ",".join(
+            ["(?, ?)"] * STAGED_ROWS
         )
+        step = 2 * STAGED_ROWS
+        for batch in batches:
+            values = list(chain.from_iterable(batch))
+            whole = len(values) - len(values) % step
+            for start in range(0, whole, step):
+                cursor.execute(many, values[start : start + step])
+            cursor.executemany(
+                "INSERT INTO entry_stage (e164, registered_at) VALUES (?, ?)",
+                zip(values[whole::2], values[whole + 1 :: 2], strict=True),
+            )
     else:  # PostgreSQL (psycopg 3): COPY is the bulk path; team mode is tested with issue 6
         with cursor.copy("COPY entry_stage (e164, registered_at) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+            for batch in batches:
+                for row in batch:
+                    copy.write_row(row)
     cursor.close()
+
+
+@contextmanager
+def _sorting(session: Session) -> Iterator[None]:
+    """Let SQLite sort millions of rows in small runs. Its sorter keeps a run in memory up to
+    the page cache's size (64 MiB in campaign.database), then merges runs from temporary files;
+    one run of millions of rows is slow to sort (cache misses), 2 MiB runs take half the time."""
+    if _dialect(session) != "sqlite":
+        yield
+        return
+    cache = int(session.execute(text("PRAGMA cache_size")).scalar_one())
+    session.execute(text(f"PRAGMA cache_size = {SORT_CACHE}"))
+    try:
+        yield
+    finally:
+        session.execute(text(f"PRAGMA cache_size = {cache}"))
 
 
 def _insert_ignoring(session: Session, into_select: str, params: dict[str, Any]) -> int:
@@ -80,21 +114,23 @@ def _insert_ignoring(session: Session, into_select: str, params: dict[str, Any])
 
 
 def replace_entries(
-    session: Session, list_id: int, version_id: int, rows: Iterable[EntryRow]
+    session: Session, list_id: int, version_id: int, batches: Iterable[Iterable[EntryRow]]
 ) -> tuple[int, int, int, int]:
-    """Make the list hold exactly ``rows``; return (added, removed, unchanged, distinct rows).
+    """Make the list hold exactly the rows of ``batches``; return (added, removed, unchanged,
+    distinct rows).
 
     The new content is staged in a temporary table and merged with set-based statements, so the
     old version stays whole until the caller commits.
     """
-    _stage(session, rows)
+    _stage(session, batches)
     session.execute(text("DROP TABLE IF EXISTS entry_set"))
     session.execute(
         text("CREATE TEMPORARY TABLE entry_set (e164 VARCHAR(16) PRIMARY KEY, registered_at DATE)")
     )
-    _insert_ignoring(
-        session, "entry_set SELECT e164, registered_at FROM entry_stage ORDER BY e164", {}
-    )
+    with _sorting(session):
+        _insert_ignoring(
+            session, "entry_set SELECT e164, registered_at FROM entry_stage ORDER BY e164", {}
+        )
     session.execute(text("DROP TABLE entry_stage"))
     params = {"list_id": list_id, "version_id": version_id}
     distinct = int(session.execute(text("SELECT count(*) FROM entry_set")).scalar_one())

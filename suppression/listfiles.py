@@ -78,9 +78,11 @@ called. A file without a single usable line raises ``ListFileError`` (count of b
 line numbers) when the iterator ends, so a caller must not commit before exhausting it.
 
 Speed: files are read in 1 MiB binary blocks, decoded and split in C; a clean ``national``,
-``us-dnc`` or ``e164`` line then costs a length test, an ``isdigit`` and the ListLine, built
-without the frozen ``__init__``. A block made only of ``0612345678;01/03/2024`` lines whose
-dates were already seen (Bloctel shape) is cut into numbers and dates in C as a whole.
+``us-dnc`` or ``e164`` line then costs a length test, an ``isdigit`` and two list appends:
+``read_list_runs`` gives consecutive clean lines as one ``LineRun`` (two lists), which a 5M-line
+import needs, and ``read_list`` makes the ListLines from it. A block made only of
+``0612345678`` lines, or only of ``0612345678;01/03/2024`` lines whose dates were already seen
+(Bloctel shape), is cut into numbers and dates in C as a whole.
 """
 
 from __future__ import annotations
@@ -107,9 +109,11 @@ __all__ = [
     "FORMATS",
     "MODES",
     "BadLine",
+    "LineRun",
     "ListLine",
     "detect_format",
     "read_list",
+    "read_list_runs",
 ]
 
 FORMATS: Final = ("auto", "national", "e164", "csv", "us-dnc", "uk-tps")
@@ -179,6 +183,20 @@ def _new_line(line: int, raw: str, registered_at: date | None, action: str = "ad
     made.__class__ = ListLine
     result: ListLine = made
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class LineRun:
+    """Consecutive lines ``first_line``, ``first_line + 1``... that each gave a number to add:
+    the ListLines ``read_list`` yields for them, as two lists (see ``read_list_runs``)."""
+
+    first_line: int
+    raws: list[str]
+    registered_at: list[date | None]
+
+    def lines(self) -> Iterator[ListLine]:
+        for offset, (raw, day) in enumerate(zip(self.raws, self.registered_at, strict=True)):
+            yield _new_line(self.first_line + offset, raw, day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -879,7 +897,7 @@ def _slow_line(
     return (_new_line(n, raw, day, action),)
 
 
-def _dated_block(block: str, dates: dict[str, date]) -> tuple[list[str], list[date]] | None:
+def _dated_block(block: str, dates: dict[str, date]) -> tuple[list[str], list[date | None]] | None:
     """Numbers and dates of a block made only of ``0612345678;01/03/2024`` lines, if all of
     its dates are already known; else None.
 
@@ -897,81 +915,89 @@ def _dated_block(block: str, dates: dict[str, date]) -> tuple[list[str], list[da
     if len(parts) != 2 * count:
         return None
     try:
-        days = list(map(dates.__getitem__, parts[1::2]))
+        days: list[date | None] = list(map(dates.__getitem__, parts[1::2]))
     except KeyError:
         return None
     return parts[0::2], days
 
 
-def _iter_whole(
+def _digit_block(block: str, width: int) -> list[str] | None:
+    """The lines of a block made only of ``width``-digit lines (``0612345678``), else None."""
+    lines = block.split("\n")
+    count = len(lines)
+    if len(block) != count * (width + 1) - 1 or block[width :: width + 1] != "\n" * (count - 1):
+        return None
+    return lines if block.replace("\n", "").isdigit() else None
+
+
+def _iter_runs(
     name: str, fmt: str, delta: bool, skip: int, cr_only: bool, detected: bool
-) -> Iterator[ListLine | BadLine]:
+) -> Iterator[LineRun | ListLine | BadLine]:
     parse = _LINE_PARSERS[fmt]
     tally = _Tally()
     fast = "" if delta else {"national": "10", "us-dnc": "10", "e164": "+"}.get(fmt, "")
     dated = fmt == "national" and not delta
     dates = _date_cache
-    blank, unfrozen, frozen = _blank, _Unfrozen, ListLine
     n = 0
-    # The hot loops inline _new_line: a call per line would add about 15 % to a clean line.
     for block, plain in _blocks(_file_chunks(name), cr_only):
         if plain and dated and (pairs := _dated_block(block, dates)) is not None:
-            for s, known in zip(*pairs, strict=True):
-                n += 1
-                made = blank(unfrozen)
-                made.line = n
-                made.raw = s
-                made.registered_at = known
-                made.action = "add"
-                made.__class__ = frozen
-                yield made
-        elif plain and fast == "10":
-            for s in block.split("\n"):
-                n += 1
-                if len(s) == 10 and s.isdigit():
-                    made = blank(unfrozen)
-                    made.line = n
-                    made.raw = s
-                    made.registered_at = None
-                    made.action = "add"
-                    made.__class__ = frozen
-                    yield made
-                elif (
-                    dated
-                    and len(s) == 21
-                    and s[10] == ";"
-                    and (day := dates.get(s[11:])) is not None
-                    and s[:10].isdigit()
-                ):
-                    # Bloctel's "number;date": the dates repeat, so the cache answers.
-                    made = blank(unfrozen)
-                    made.line = n
-                    made.raw = s[:10]
-                    made.registered_at = day
-                    made.action = "add"
-                    made.__class__ = frozen
-                    yield made
-                else:
-                    yield from _slow_line(s, n, parse, delta, skip, tally)
-        elif plain and fast == "+":
-            for s in block.split("\n"):
-                n += 1
-                if 8 <= len(s) <= 16 and s[0] == "+" and s[1:].isdigit():
-                    made = blank(unfrozen)
-                    made.line = n
-                    made.raw = s
-                    made.registered_at = None
-                    made.action = "add"
-                    made.__class__ = frozen
-                    yield made
-                else:
-                    yield from _slow_line(s, n, parse, delta, skip, tally)
-        else:
+            yield LineRun(n + 1, *pairs)
+            n += len(pairs[0])
+            continue
+        if plain and fast == "10" and (numbers := _digit_block(block, 10)) is not None:
+            yield LineRun(n + 1, numbers, [None] * len(numbers))
+            n += len(numbers)
+            continue
+        if not (plain and fast):
             for s in block.split("\n"):
                 n += 1
                 yield from _slow_line(s, n, parse, delta, skip, tally)
+            continue
+        # Clean lines gather into a run: lines first, first + 1, ... n of raws and days.
+        first = n + 1
+        raws: list[str] = []
+        days: list[date | None] = []
+        for s in block.split("\n"):
+            n += 1
+            if fast == "10" and len(s) == 10 and s.isdigit():
+                raws.append(s)
+                days.append(None)
+            elif (
+                dated
+                and len(s) == 21
+                and s[10] == ";"
+                and (day := dates.get(s[11:])) is not None
+                and s[:10].isdigit()
+            ):
+                # Bloctel's "number;date": the dates repeat, so the cache answers.
+                raws.append(s[:10])
+                days.append(day)
+            elif fast == "+" and 8 <= len(s) <= 16 and s[0] == "+" and s[1:].isdigit():
+                raws.append(s)
+                days.append(None)
+            else:
+                got = _slow_line(s, n, parse, False, skip, tally)
+                if len(got) == 1 and isinstance(line := got[0], ListLine):
+                    raws.append(line.raw)
+                    days.append(line.registered_at)
+                    continue
+                if raws:
+                    yield LineRun(first, raws, days)
+                    raws, days = [], []
+                yield from got
+                first = n + 1
+        if raws:
+            yield LineRun(first, raws, days)
     if not tally.good and n == tally.slow_lines:
         tally.verdict(name, fmt, delta, detected)
+
+
+def _each_line(items: Iterator[LineRun | ListLine | BadLine]) -> Iterator[ListLine | BadLine]:
+    for item in items:
+        if isinstance(item, LineRun):
+            yield from item.lines()
+        else:
+            yield item
 
 
 def _iter_csv(name: str, plan: _CsvPlan, cr_only: bool) -> Iterator[ListLine | BadLine]:
@@ -1058,6 +1084,19 @@ def read_list(
     InputFileError if the file becomes unreadable and ListFileError, once exhausted, if no
     line gave a number.
     """
+    return _each_line(read_list_runs(path, format=format, mode=mode, column=column))
+
+
+def read_list_runs(
+    path: str | os.PathLike[str],
+    *,
+    format: str = "auto",
+    mode: str = "full",
+    column: str | None = None,
+) -> Iterator[LineRun | ListLine | BadLine]:
+    """``read_list``, but consecutive lines that each gave a number to add may come as one
+    ``LineRun`` instead of ListLines: millions of lines cost a few lists, not millions of
+    objects. Raises what ``read_list`` raises, when it does."""
     _check_arguments(format, mode, column)
     sample = _sample(path)
     if format == "csv" or format == "auto" and column is not None:
@@ -1073,4 +1112,4 @@ def read_list(
         header = 0
         if sample.lines and _is_header(sample.lines[0][2], fmt, delta):
             header = sample.lines[0][0]
-    return _iter_whole(sample.name, fmt, delta, header, sample.cr_only, detected)
+    return _iter_runs(sample.name, fmt, delta, header, sample.cr_only, detected)
