@@ -25,3 +25,9 @@ def test_tiny_screening_benchmark_agrees_with_the_baseline(tmp_path: Path) -> No
     assert agreement["blocked_by_both"] > 0
     assert agreement["explained"], agreement
     assert report["speedup"] > 0
+
+
+def test_the_import_alone_can_be_measured(tmp_path: Path) -> None:
+    report = run(list_size=2000, prospects=100, seed=3, data=tmp_path, screen=False)
+    assert report["import"]["entries"] == 2000
+    assert "screen" not in report and "baseline" not in report

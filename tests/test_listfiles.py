@@ -25,9 +25,11 @@ from suppression.listfiles import (
     DEFAULT_REGION,
     FORMATS,
     BadLine,
+    LineRun,
     ListLine,
     detect_format,
     read_list,
+    read_list_runs,
 )
 
 Row = tuple[int, str, date | None] | tuple[int, str, date | None, str]
@@ -931,3 +933,73 @@ def test_dated_block_takes_clean_blocks_only() -> None:
     assert listfiles._dated_block("061234567;;01/03/2024", known) is None
     assert listfiles._dated_block("06123456a8;01/03/2024", known) is None
     assert listfiles._dated_block("0612345678;02/03/1999", known) is None
+
+
+_PLAIN_PIECES = [
+    "0612345678",
+    "2015550123",
+    "061234567",
+    "06123456789",
+    "06 2345678",
+    "061234567a",
+    "+33612345678",
+    "0612345678;01/03/2024",
+    "",
+]
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    lines=st.lists(st.sampled_from(_PLAIN_PIECES), min_size=1, max_size=12),
+    newline=st.sampled_from(["\n", "\r\n"]),
+    final=st.booleans(),
+    fmt=st.sampled_from(["national", "us-dnc", "e164"]),
+)
+def test_plain_blocks_read_like_lines(
+    tmp_path: Path, lines: list[str], newline: str, final: bool, fmt: str
+) -> None:
+    path = write(tmp_path, newline.join(lines) + (newline if final else ""))
+    listfiles._parse_date("01/03/2024")
+
+    def read() -> tuple[list[ListLine | BadLine], str]:
+        try:
+            return list(read_list(path, format=fmt)), ""
+        except (ListFileError, InputFileError) as exc:
+            return [], str(exc)
+
+    fast = read()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(listfiles, "_digit_block", lambda block, width: None)
+        assert read() == fast
+
+
+def test_digit_block_takes_clean_blocks_only() -> None:
+    assert listfiles._digit_block("0612345678\n0712345678", 10) == ["0612345678", "0712345678"]
+    assert listfiles._digit_block("0612345678\n0712345678\n", 10) is None
+    assert listfiles._digit_block("0612345678\n071234567\n8", 10) is None
+    assert listfiles._digit_block("061234567\n80712345678", 10) is None
+    assert listfiles._digit_block("06123456a8\n0712345678", 10) is None
+
+
+def test_runs_gather_consecutive_clean_lines(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "Telephone\n0612345678\n0712345678\nabc\n\n0612345679;01/03/2024\n"
+        "0612345670;32/01/2024\n0612345671\n",
+    )
+    assert list(read_list_runs(path, format="national")) == [
+        LineRun(2, ["0612345678", "0712345678"], [None, None]),
+        BadLine(4, "unparseable_line", "abc"),
+        LineRun(6, ["0612345679"], [D]),
+        ListLine(7, "0612345670", None),  # a bad date ends a run: the BadLine must follow it
+        BadLine(7, "bad_date", "0612345670;32/01/2024"),
+        LineRun(8, ["0612345671"], [None]),
+    ]
+    expanded = [
+        line
+        for item in read_list_runs(path, format="national")
+        for line in (item.lines() if isinstance(item, LineRun) else [item])
+    ]
+    assert expanded == list(read_list(path, format="national"))

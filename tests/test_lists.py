@@ -4,12 +4,17 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from suppression.errors import ListFileError, StaleListError, UnknownListError
+from suppression.listfiles import BadLine, read_list
 from suppression.lists import import_list, list_statuses, select_lists
-from suppression.models import AuditRecord, ListEntry
+from suppression.models import AuditRecord, ListEntry, ListVersion, OppositionList
+from suppression.phone import Rejection, e164_or_rejection, e164s_or_rejections
+from suppression.pipeline import normalise_list_chunk
 from tests.conftest import NOW, write
 
 
@@ -161,3 +166,104 @@ def test_a_named_column_means_a_delimited_file(session: Session, tmp_path: Path)
     result = import_list(session, path, list_name="l", column="Fixe", now=NOW)
     assert result.format == "csv"
     assert set(entries(session)) == {"+33145678901"}
+
+
+# Bulk normalising: a list file's numbers are decided a run at a time, with the very result
+# of deciding them one at a time.
+
+_NINE_DIGITS = st.text("0123456789", min_size=9, max_size=9)
+_OVERSEAS = ["590", "690", "691", "594", "694", "596", "696", "697", "262", "263", "692", "693"]
+_LIST_CELLS = st.one_of(
+    st.builds("0".__add__, _NINE_DIGITS),
+    _NINE_DIGITS,
+    st.builds(
+        lambda prefix, rest: "0" + prefix + rest,
+        st.sampled_from(_OVERSEAS + ["269", "639", "508"]),
+        st.text("0123456789", min_size=6, max_size=6),
+    ),
+    st.sampled_from(
+        ["0612345678", "0508412345", "06 12 34 56 78", "+33612345678", "0033612345678", "", "abc"]
+    ),
+    st.text(max_size=14),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(raws=st.lists(_LIST_CELLS, max_size=40), region=st.sampled_from(["FR", "fr", "US", "GB"]))
+def test_bulk_normalising_equals_one_number_at_a_time(raws: list[str], region: str) -> None:
+    one_by_one = [e164_or_rejection(raw, region) for raw in raws]
+    assert e164s_or_rejections(raws, region) == (
+        [number for number in one_by_one if isinstance(number, str)],
+        [(i, number) for i, number in enumerate(one_by_one) if isinstance(number, Rejection)],
+    )
+    if raws and not any("\n" in raw for raw in raws):
+        accepted, refused = e164s_or_rejections(raws, region)
+        assert normalise_list_chunk("\n".join(raws), region) == ("\n".join(accepted), refused)
+
+
+def test_bulk_normalising_reads_plain_french_numbers_and_leaves_the_rest_to_the_fast_path() -> None:
+    raws = ["0612345678", "612345678", "0690123456", "0012345678", "06 12 34 56 78", "0812345678"]
+    assert e164s_or_rejections(raws, "FR") == (
+        ["+33612345678", "+33612345678", "+590690123456", "+33612345678", "+33812345678"],
+        [(3, Rejection("invalid_number", "0012345678"))],
+    )
+
+
+_FILE_LINES = [
+    "0612345678;01/03/2024",
+    "0145678901;2024-03-02",
+    "0756345678",
+    "612345670",
+    "0690123456;01/03/2024",
+    "0596123456",
+    "0012345678",
+    "0612345678",
+    "0698765432;31/02/2024",
+    "06 12 34 56 79",
+    "abc",
+    "",
+    "0612345678;1;OK",
+]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(lines=st.lists(st.sampled_from(_FILE_LINES), min_size=1, max_size=30))
+def test_an_import_counts_what_each_line_gives(
+    session: Session, tmp_path: Path, lines: list[str]
+) -> None:
+    path = write(tmp_path / "l.txt", "\n".join(["Telephone;Date", *lines]) + "\n")
+    expected: dict[str, set[date | None]] = {}
+    rejected: dict[str, list[int]] = {}
+    try:
+        items = list(read_list(path, format="national"))
+    except ListFileError:
+        items = []
+    for item in items:
+        if isinstance(item, BadLine):
+            if item.reason != "bad_date":
+                rejected.setdefault(item.reason, []).append(item.line)
+            continue
+        number = e164_or_rejection(item.raw, "FR")
+        if isinstance(number, Rejection):
+            rejected.setdefault(number.reason, []).append(item.line)
+        else:
+            expected.setdefault(number, set()).add(item.registered_at)
+    name = f"l{len(session.scalars(select(ListVersion)).all())}"
+    if not expected:
+        with pytest.raises(ListFileError):
+            import_list(session, path, list_name=name, format="national", now=NOW)
+        return
+    result = import_list(session, path, list_name=name, format="national", now=NOW)
+    assert result.rejected_by_reason == {reason: len(at) for reason, at in rejected.items()}
+    assert result.first_rejected_lines == {reason: at[:10] for reason, at in rejected.items()}
+    assert result.entries == len(expected)
+    listed = session.scalars(select(ListEntry).where(ListEntry.list_id == _list_id(session, name)))
+    stored = {entry.e164: entry.registered_at for entry in listed}
+    assert set(stored) == set(expected)
+    assert all(stored[e164] in days for e164, days in expected.items())
+
+
+def _list_id(session: Session, name: str) -> int:
+    return session.scalars(select(OppositionList.id).where(OppositionList.name == name)).one()
