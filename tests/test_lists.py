@@ -254,6 +254,7 @@ def test_an_import_counts_what_each_line_gives(
     if not expected:
         with pytest.raises(ListFileError):
             import_list(session, path, list_name=name, format="national", now=NOW)
+        session.rollback()  # PostgreSQL refuses any further statement in a failed transaction
         return
     result = import_list(session, path, list_name=name, format="national", now=NOW)
     assert result.rejected_by_reason == {reason: len(at) for reason, at in rejected.items()}
