@@ -1,8 +1,14 @@
 """The one place that builds engines and sessions.
 
 The URL comes from ``--db``, else the ``CAMPAIGN_DB`` variable, else ``sqlite:///campaign.db``
-in the working directory. The schema is created on first use. A SQLite file the tool creates
-is readable by its owner only (0600): it holds personal data.
+in the working directory. A SQLite file the tool creates is readable by its owner only (0600): it
+holds personal data. PostgreSQL is reached with ``postgresql+psycopg://USER:PASSWORD@HOST/DB``.
+
+The schema is versioned with Alembic (``campaign/migrations``). An empty database gets the
+current schema on first use; a database at an older revision is refused until ``campaign db
+upgrade`` brings it up to date, one at a newer revision (a newer campaign wrote it) is refused
+too, and so is a database holding another application's tables. ``upgrade`` and ``current`` are
+the library side of ``campaign db upgrade / current``.
 """
 
 from __future__ import annotations
@@ -13,9 +19,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 import campaign.models  # noqa: F401  (registers the campaign tables on the shared metadata)
@@ -54,8 +64,9 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str | None = None) -> Engine:
-    """Build an engine for ``url`` (see module docstring) and make sure the schema exists."""
+def make_engine(url: str | None = None, *, check: bool = True) -> Engine:
+    """Build an engine for ``url`` (see module docstring); with ``check``, create the schema of
+    an empty database and refuse one whose schema is not the code's."""
     text = resolve_url(url)
     try:
         parsed = make_url(text)
@@ -72,14 +83,142 @@ def make_engine(url: str | None = None) -> Engine:
         raise DatabaseError(f"cannot use the database {text!r}: {exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    try:
-        Base.metadata.create_all(engine)
-    except OperationalError as exc:
-        raise DatabaseError(
-            f"cannot open the database {parsed.render_as_string(hide_password=True)}: {exc.orig}",
-            hint="check the --db URL, that the file is writable or the server reachable",
-        ) from exc
+    if check:
+        try:
+            _ensure_schema(engine)
+        except OperationalError as exc:
+            engine.dispose()
+            raise DatabaseError(
+                f"cannot connect to {_shown(parsed)}: {_reason(exc)}",
+                hint="check the --db URL (host, port, user, password, database), that the "
+                "server runs, or that the file is writable",
+            ) from exc
+        except DatabaseError:
+            engine.dispose()
+            raise
     return engine
+
+
+def _shown(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def _reason(exc: OperationalError) -> str:
+    """The driver's first line: 'connection refused', 'password authentication failed'..."""
+    text = str(exc.orig).strip() or str(exc)
+    return text.splitlines()[0]
+
+
+# ------------------------------------------------------------------------------- schema versions
+
+
+def _alembic(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", "campaign:migrations")
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_alembic(None)).get_current_head()  # type: ignore[arg-type]
+    assert head is not None
+    return head
+
+
+def _known_revisions() -> set[str]:
+    script = ScriptDirectory.from_config(_alembic(None))  # type: ignore[arg-type]
+    return {revision.revision for revision in script.walk_revisions()}
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def _ensure_schema(engine: Engine) -> None:
+    with engine.connect() as connection:
+        tables = set(inspect(connection).get_table_names())
+        if not tables:
+            _create(engine)
+            return
+        revision = current_revision(connection)
+    head = head_revision()
+    if revision == head:
+        return
+    url = _shown(engine.url)
+    if revision is None:
+        ours = set(Base.metadata.tables)
+        if not tables & ours:
+            shown = ", ".join(sorted(tables)[:5])
+            raise DatabaseError(
+                f"the database {url} holds another application's tables ({shown})",
+                hint="point --db (or CAMPAIGN_DB) at a database of its own for campaign",
+            )
+        raise DatabaseError(
+            f"the database {url} was made by a pre-release of campaign (no schema version)",
+            hint="export what you need and start a new database",
+        )
+    if revision in _known_revisions():
+        raise DatabaseError(
+            f"the database {url} has schema {revision}; this campaign needs {head}",
+            hint="back it up, then run: campaign db upgrade",
+        )
+    raise DatabaseError(
+        f"the database {url} has schema {revision}, newer than this campaign knows ({head})",
+        hint="upgrade campaign on this machine (pip install -U ...) before using this database",
+    )
+
+
+def _create(engine: Engine) -> None:
+    """The current schema, stamped at the head revision, in one transaction (two processes
+    starting on one empty database: the second finds the schema made)."""
+    try:
+        with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(4242001)"))
+            if inspect(connection).get_table_names():
+                return
+            Base.metadata.create_all(connection)
+            command.stamp(_alembic(connection), "head")
+    except (OperationalError, ProgrammingError, IntegrityError):
+        with engine.connect() as connection:  # another process made it meanwhile?
+            if current_revision(connection) != head_revision():
+                raise
+
+
+def upgrade(url: str | None = None) -> tuple[str | None, str]:
+    """Bring the database to the current schema; returns (revision before, revision after).
+    An empty database is created at the head."""
+    engine = make_engine(url, check=False)
+    try:
+        with engine.connect() as connection:
+            tables = inspect(connection).get_table_names()
+            before = current_revision(connection)
+        if not tables:
+            _create(engine)
+            return None, head_revision()
+        if before is None:
+            _ensure_schema(engine)  # raises the reason: another application, a pre-release
+        with engine.begin() as connection:
+            command.upgrade(_alembic(connection), "head")
+        with engine.connect() as connection:
+            after = current_revision(connection)
+        return before, after or head_revision()
+    except OperationalError as exc:
+        raise DatabaseError(f"cannot connect to {_shown(engine.url)}: {_reason(exc)}") from exc
+    finally:
+        engine.dispose()
+
+
+def current(url: str | None = None) -> tuple[str | None, str]:
+    """(the database's schema revision, the revision this code needs)."""
+    engine = make_engine(url, check=False)
+    try:
+        with engine.connect() as connection:
+            return current_revision(connection), head_revision()
+    except OperationalError as exc:
+        raise DatabaseError(f"cannot connect to {_shown(engine.url)}: {_reason(exc)}") from exc
+    finally:
+        engine.dispose()
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -10,9 +10,10 @@ command area registers its commands on the group:
     contacts    new, list, show, import, dedupe, merges, unmerge, calllist
     rules       can-call, check, consent, contract, relationship, rules
     outcomes    log, outcomes import, funnel, report, demo
+    data        db upgrade, db current
 """
 
-from campaign.cli import contacts, numbers, outcomes, rules
+from campaign.cli import contacts, data, numbers, outcomes, rules
 from campaign.cli.base import cli, main
 
-__all__ = ["cli", "contacts", "main", "numbers", "outcomes", "rules"]
+__all__ = ["cli", "contacts", "data", "main", "numbers", "outcomes", "rules"]

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 import click
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from campaign import __version__
@@ -40,13 +40,12 @@ class CampaignGroup(click.Group):
             return super().invoke(ctx)
         except SuppressionError as exc:
             raise click.ClickException(str(exc)) from exc
-        except OperationalError as exc:
-            text = f"database failure: {exc.orig}"
-            if "no such column" in text or "has no column" in text:
-                # Schema migrations (campaign db upgrade) are not there yet.
+        except (OperationalError, ProgrammingError) as exc:
+            text = f"database failure: {str(exc.orig).strip().splitlines()[0]}"
+            if "no such column" in text or "has no column" in text or "does not exist" in text:
                 text += (
-                    ". This database was made by another version of campaign: "
-                    "use a new --db file until schema upgrades exist"
+                    ". The database's schema does not match this campaign: "
+                    "check it with campaign db current"
                 )
             raise click.ClickException(text) from exc
         except SQLAlchemyError as exc:

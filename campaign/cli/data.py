@@ -1,0 +1,53 @@
+"""Commands on the database itself: ``db upgrade``, ``db current``."""
+
+import click
+
+from campaign import database
+from campaign.cli.base import Settings, cli, emit_json, json_option, say
+
+
+@cli.group("db")
+def db_group() -> None:
+    """The database's schema version (Alembic migrations)."""
+
+
+def _url(ctx: click.Context) -> str:
+    settings: Settings = ctx.find_object(Settings)  # type: ignore[assignment]
+    return database.resolve_url(settings.db)
+
+
+@db_group.command("upgrade")
+@click.pass_context
+def db_upgrade(ctx: click.Context) -> None:
+    """Bring the database to the schema of this version of campaign.
+
+    \b
+    Back the database up first. An empty database is created at the current
+    schema; one already current is left as it is.
+    Examples:
+      campaign db upgrade
+      campaign --db postgresql+psycopg://campaign@db.example/campaign db upgrade
+    """
+    before, after = database.upgrade(_url(ctx))
+    if before == after:
+        say(ctx, f"The schema is current ({after}): nothing to do.")
+    else:
+        say(ctx, f"Schema upgraded from {before or 'nothing'} to {after}.")
+
+
+@db_group.command("current")
+@json_option
+@click.pass_context
+def db_current(ctx: click.Context, as_json: bool) -> None:
+    """Show the database's schema version and the one this campaign needs.
+
+    \b
+    Example:
+      campaign db current
+    """
+    revision, head = database.current(_url(ctx))
+    if as_json:
+        emit_json({"current": revision, "head": head, "up_to_date": revision == head})
+        return
+    state = "up to date" if revision == head else "run campaign db upgrade"
+    click.echo(f"database schema: {revision or 'none'}; this campaign needs: {head} ({state})")
