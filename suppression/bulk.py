@@ -10,14 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
-from itertools import chain, islice
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-# (e164, registration date as ISO text or None): the text SQLite stores for a date.
-EntryRow = tuple[str, str | None]
+# e164 numbers and their registration dates as ISO text or None (the text SQLite stores for a
+# date), side by side: two lists cost far less than millions of row tuples.
+EntryColumns = tuple[list[str], list[str | None]]
 BATCH = 5_000
 # 400 rows of 2 values: under the 999 variables per statement of SQLite before 3.32.
 STAGED_ROWS = 400
@@ -39,7 +40,7 @@ def _driver_cursor(session: Session) -> Any:
 
 
 def insert_entries(
-    session: Session, list_id: int, version_id: int, batches: Iterable[Iterable[EntryRow]]
+    session: Session, list_id: int, version_id: int, batches: Iterable[EntryColumns]
 ) -> int:
     """Insert the rows of ``batches`` into ``list_entry``, skipping numbers already there;
     return the count inserted."""
@@ -57,7 +58,7 @@ def insert_entries(
     return inserted
 
 
-def _stage(session: Session, batches: Iterable[Iterable[EntryRow]]) -> None:
+def _stage(session: Session, batches: Iterable[EntryColumns]) -> None:
     """Load the rows of ``batches`` into the unindexed temporary table ``entry_stage``."""
     session.execute(text("DROP TABLE IF EXISTS entry_stage"))
     session.execute(
@@ -71,8 +72,10 @@ def _stage(session: Session, batches: Iterable[Iterable[EntryRow]]) -> None:
             ["(?, ?)"] * STAGED_ROWS
         )
         step = 2 * STAGED_ROWS
-        for batch in batches:
-            values = list(chain.from_iterable(batch))
+        for e164s, days in batches:
+            values: list[str | None] = [None] * (2 * len(e164s))
+            values[0::2] = e164s
+            values[1::2] = days
             whole = len(values) - len(values) % step
             for start in range(0, whole, step):
                 cursor.execute(many, values[start : start + step])
@@ -82,8 +85,8 @@ def _stage(session: Session, batches: Iterable[Iterable[EntryRow]]) -> None:
             )
     else:  # PostgreSQL (psycopg 3): COPY is the bulk path; team mode is tested with issue 6
         with cursor.copy("COPY entry_stage (e164, registered_at) FROM STDIN") as copy:
-            for batch in batches:
-                for row in batch:
+            for e164s, days in batches:
+                for row in zip(e164s, days, strict=True):
                     copy.write_row(row)
     cursor.close()
 
@@ -114,7 +117,7 @@ def _insert_ignoring(session: Session, into_select: str, params: dict[str, Any])
 
 
 def replace_entries(
-    session: Session, list_id: int, version_id: int, batches: Iterable[Iterable[EntryRow]]
+    session: Session, list_id: int, version_id: int, batches: Iterable[EntryColumns]
 ) -> tuple[int, int, int, int]:
     """Make the list hold exactly the rows of ``batches``; return (added, removed, unchanged,
     distinct rows).
@@ -233,3 +236,19 @@ def _select_in_with(
         else:
             cursor.execute(f"{query} {column} = ANY(%s)", (batch,))
         yield from cursor.fetchall()
+
+
+def lock_numbers(session: Session, numbers: Sequence[str]) -> None:
+    """Serialise writers on the same numbers until the transaction ends: two agents logging a
+    call to one number at the same moment must see each other's call (the attempt cap). On
+    PostgreSQL, transaction-scoped advisory locks, taken in sorted order (no deadlock); SQLite
+    needs nothing, its writers already hold the database's write lock (BEGIN IMMEDIATE)."""
+    if _dialect(session) != "postgresql" or not numbers:
+        return
+    session.execute(
+        text(
+            "SELECT pg_advisory_xact_lock(hashtext(n)) "
+            "FROM (SELECT n FROM unnest(CAST(:numbers AS text[])) AS n ORDER BY n) AS sorted"
+        ),
+        {"numbers": sorted(set(numbers))},
+    )

@@ -9,7 +9,7 @@ make the list fresher either, since its content is no newer.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -35,7 +35,8 @@ from suppression.listfiles import (
     read_list_runs,
 )
 from suppression.models import ListVersion, OppositionList
-from suppression.pipeline import mapped_chunks, normalise_list_chunk, paused_gc
+from suppression.phone import e164s_or_rejections
+from suppression.pipeline import mapped_chunks, paused_gc
 from suppression.tabular import file_sha256
 
 # F2 (Bloctel files valid 30 days), U1 (US registry 31 days), O1 (TPS 28 days), O2 (DNCL 31):
@@ -145,9 +146,9 @@ class _Tally:
             lines.append(line)
 
 
-# A chunk for the normaliser: (line number and registration date of each raw, raws joined by
-# "\n"). Runs of clean lines come as ranges and lists already, so 5M lines cost no per-line work.
-_Chunk = tuple[tuple[Sequence[int], list[date | None]], str]
+# A chunk for the normaliser: (line number and registration date of each raw, raws). Runs of
+# clean lines come as ranges and lists already, so 5M lines cost no per-line work here.
+_Chunk = tuple[tuple[Sequence[int], list[date | None]], list[str]]
 
 
 def _chunks(
@@ -161,11 +162,10 @@ def _chunks(
             if action == "remove":  # a run holds lines to add
                 continue
             if raws:  # in file order, so that the first of two duplicates stays first
-                yield (lines, days), "\n".join(raws)
+                yield (lines, days), raws
                 lines, raws, days = [], [], []
             first = item.first_line
-            span = range(first, first + len(item.raws))
-            yield (span, item.registered_at), "\n".join(item.raws)
+            yield (range(first, first + len(item.raws)), item.registered_at), item.raws
         elif isinstance(item, BadLine):
             tally.reject(item.reason, item.line)
         elif action is None or item.action == action:
@@ -173,10 +173,10 @@ def _chunks(
             raws.append(item.raw)
             days.append(item.registered_at)
             if len(raws) == CHUNK_LINES:
-                yield (lines, days), "\n".join(raws)
+                yield (lines, days), raws
                 lines, raws, days = [], [], []
     if raws:
-        yield (lines, days), "\n".join(raws)
+        yield (lines, days), raws
 
 
 _iso_days: dict[date | None, str | None] = {None: None}
@@ -199,14 +199,13 @@ def _entry_batches(
     tally: _Tally,
     action: str | None,
     parallel: bool,
-) -> Iterator[Iterable[bulk.EntryRow]]:
-    """The (e164, ISO registration date) rows of the file's numbers, a chunk at a time; each
+) -> Iterator[bulk.EntryColumns]:
+    """The e164 numbers of the file and their ISO registration dates, a chunk at a time; each
     refused number is counted with its line."""
     chunks = _chunks(items, tally, action)
-    for (lines, days), (numbers, refused) in mapped_chunks(
-        normalise_list_chunk, chunks, (region,), parallel=parallel
+    for (lines, days), (e164s, refused) in mapped_chunks(
+        e164s_or_rejections, chunks, (region,), parallel=parallel
     ):
-        e164s = numbers.split("\n") if numbers else []
         registered = _iso(days)
         if refused:
             for index, rejection in refused:
@@ -214,7 +213,7 @@ def _entry_batches(
             gone = {index for index, _ in refused}
             registered = [day for index, day in enumerate(registered) if index not in gone]
         tally.valid += len(e164s)
-        yield zip(e164s, registered, strict=True)
+        yield e164s, registered
 
 
 def _get_list(session: Session, name: str) -> OppositionList | None:
@@ -324,7 +323,7 @@ def import_list(
             removals = _Tally()
             items = read_list_runs(path, format=fmt, mode="delta")
             batches = _entry_batches(items, region, removals, "remove", parallel)
-            gone = (e164 for batch in batches for e164, _ in batch)
+            gone = (e164 for e164s, _ in batches for e164 in e164s)
             removed = bulk.delete_entries(session, opposition.id, gone)
             items = read_list_runs(path, format=fmt, mode="delta")
             adds = _entry_batches(items, region, tally, "add", parallel)

@@ -18,7 +18,7 @@ from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import Any, TypeVar
 
-from suppression.phone import Rejection, e164_or_rejection, e164s_or_rejections
+from suppression.phone import Rejection, e164_or_rejection
 
 T = TypeVar("T")
 A = TypeVar("A")
@@ -27,8 +27,6 @@ AHEAD = 3
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 
 Normalised = list[str | Rejection]
-# The accepted numbers joined by "\n", and each refused one with its index among the raws.
-ListNumbers = tuple[str, list[tuple[int, Rejection]]]
 
 
 @contextmanager
@@ -46,13 +44,6 @@ def paused_gc() -> Iterator[None]:
 
 def normalise_chunk(raws: list[str], region: str) -> Normalised:
     return [e164_or_rejection(raw, region) for raw in raws]
-
-
-def normalise_list_chunk(raws: str, region: str) -> ListNumbers:
-    """Normalise the ``\\n``-separated numbers of a list file. Strings in and out, because
-    one string crosses to the helper process and back far faster than a list of thousands."""
-    accepted, refused = e164s_or_rejections(raws.split("\n"), region)
-    return "\n".join(accepted), refused
 
 
 def worth_parallel(path: str | Path, parallel: bool | None) -> bool:

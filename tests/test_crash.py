@@ -31,12 +31,11 @@ CHILD = textwrap.dedent(
     def dying(batches):
         # Rows reach the database in batches of 1,000; the process dies once kill_at have.
         written = 0
-        for batch in batches:
-            rows = list(batch)
-            for start in range(0, len(rows), 1000):
+        for numbers, days in batches:
+            for start in range(0, len(numbers), 1000):
                 if written >= kill_at:
                     die()
-                yield rows[start : start + 1000]
+                yield numbers[start : start + 1000], days[start : start + 1000]
                 written += 1000
 
     def replace_entries(session, list_id, version_id, batches):

@@ -14,7 +14,6 @@ from suppression.listfiles import BadLine, read_list
 from suppression.lists import import_list, list_statuses, select_lists
 from suppression.models import AuditRecord, ListEntry, ListVersion, OppositionList
 from suppression.phone import Rejection, e164_or_rejection, e164s_or_rejections
-from suppression.pipeline import normalise_list_chunk
 from tests.conftest import NOW, write
 
 
@@ -196,9 +195,6 @@ def test_bulk_normalising_equals_one_number_at_a_time(raws: list[str], region: s
         [number for number in one_by_one if isinstance(number, str)],
         [(i, number) for i, number in enumerate(one_by_one) if isinstance(number, Rejection)],
     )
-    if raws and not any("\n" in raw for raw in raws):
-        accepted, refused = e164s_or_rejections(raws, region)
-        assert normalise_list_chunk("\n".join(raws), region) == ("\n".join(accepted), refused)
 
 
 def test_bulk_normalising_reads_plain_french_numbers_and_leaves_the_rest_to_the_fast_path() -> None:
