@@ -1,8 +1,9 @@
 """Set-based database paths for millions of numbers, one implementation per backend.
 
 Per-row ORM inserts cannot load a 5,000,000-number list in seconds; these functions stream rows
-straight to the driver (``executemany`` on SQLite, ``COPY`` on PostgreSQL) and let the database
-compute differences with joins. They run inside the caller's transaction and never commit.
+straight to the driver (INSERTs of 400 rows on SQLite, ``COPY`` on PostgreSQL) and let the
+database sort them and compute differences with joins. They run inside the caller's transaction
+and never commit.
 """
 
 from __future__ import annotations

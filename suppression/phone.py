@@ -36,7 +36,9 @@ fast == slow). Measured with timeit over 100,000 French mobile numbers in mixed 
 3.11, phonenumbers 9.0, a shared 2-vCPU machine): ``to_e164`` 1.3 to 1.9 us per number on the
 fast path against 25 to 30 us on the slow path; ``normalize`` 14 us on the fast path, 9 us of
 which is phonenumbers' NATIONAL formatting, against 45 us on the slow path. Overseas numbers and
-every other shape take the slow path.
+every other shape take the slow path. ``e164s_or_rejections`` decides a whole run of plain
+national numbers (``0612345678``, list files) with one regular expression built from the same
+patterns: about 0.3 us a number.
 """
 
 from __future__ import annotations

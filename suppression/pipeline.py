@@ -1,8 +1,9 @@
 """Normalise chunks of numbers in a helper process while the caller reads, looks up and writes.
 
-Normalising is the CPU-heavy part of screening and list imports. On a machine with two or more
-cores, one helper process takes it: chunks go in order, at most ``AHEAD`` are in flight, so
-memory stays flat. Small inputs run inline, since starting a process costs about half a second.
+Normalising is the CPU-heavy part of screening. On a machine with two or more cores, one helper
+process takes it: chunks go in order, at most ``AHEAD`` are in flight, so memory stays flat.
+Small inputs run inline, since starting a process costs about half a second. List imports
+normalise in bulk (``phone.e164s_or_rejections``), cheaply enough to stay inline unless asked.
 """
 
 from __future__ import annotations
