@@ -233,12 +233,13 @@ def facts_at(
     at: datetime,
     extra_calls: Sequence[tuple[datetime, str]] = (),
 ) -> CallFacts:
-    """The facts of a call to ``record``'s number at ``at``: only calls made before ``at`` count,
+    """The facts of a call to ``record``'s number at ``at``: only calls made until ``at`` count,
     and the opt-out from the moment it was recorded. ``extra_calls`` are calls not stored yet
     (an import judges its rows in order)."""
     number = record.number
     state = record.consent.state(at)
-    before = [(moment, outcome) for moment, outcome in (*record.calls, *extra_calls) if moment < at]
+    # Calls at the same moment count too: two agents dialling one number at once make two.
+    before = [(m, outcome) for m, outcome in (*record.calls, *extra_calls) if m <= at]
     optout = record.optout
     opted_at = optout.since if optout is not None and optout.since <= at else None
     # An opt-out asked during a call of the same batch is not on the list yet: it counts too.

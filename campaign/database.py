@@ -25,7 +25,13 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    IntegrityError,
+    OperationalError,
+    ProgrammingError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 import campaign.models  # noqa: F401  (registers the campaign tables on the shared metadata)
@@ -33,6 +39,7 @@ from campaign.errors import DatabaseError
 from suppression.models import Base
 
 DEFAULT_URL = "sqlite:///campaign.db"
+BUSY_TIMEOUT_MS = 300_000
 ENV_VAR = "CAMPAIGN_DB"
 
 
@@ -54,14 +61,37 @@ def _prepare_sqlite_file(database: str | None) -> None:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    # The driver's own implicit transactions are off: ``_sqlite_begin`` opens each one itself.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     # WAL lets readers see the old list version while an import writes the new one.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    # A writer waits for the one before it (a 5M-number list import holds the lock ~20 s).
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB: list imports sort millions of rows
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    """BEGIN DEFERRED for readers; BEGIN IMMEDIATE for writers (the ``write`` execution option),
+    which take the write lock up front: two writers queue (busy_timeout) instead of failing when
+    the second tries to upgrade its read lock, and "read the attempts, then log one" is atomic."""
+    mode = "IMMEDIATE" if connection.get_execution_options().get("write") else "DEFERRED"
+    connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def is_transient(exc: BaseException) -> bool:
+    """An error that running the same transaction again can cure: SQLite busy past its timeout,
+    a PostgreSQL serialisation failure, deadlock or lock timeout."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    code = getattr(exc.orig, "sqlstate", None)
+    if code in ("40001", "40P01", "55P03"):
+        return True
+    text = str(exc.orig).lower()
+    return "database is locked" in text or "database is busy" in text
 
 
 def make_engine(url: str | None = None, *, check: bool = True) -> Engine:
@@ -83,6 +113,7 @@ def make_engine(url: str | None = None, *, check: bool = True) -> Engine:
         raise DatabaseError(f"cannot use the database {text!r}: {exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     if check:
         try:
             _ensure_schema(engine)
@@ -221,16 +252,20 @@ def current(url: str | None = None) -> tuple[str | None, str]:
         engine.dispose()
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+def make_sessionmaker(engine: Engine, *, write: bool = False) -> sessionmaker[Session]:
+    """Sessions on ``engine``; ``write`` sessions take SQLite's write lock when they begin (see
+    ``_sqlite_begin``); on PostgreSQL the option changes nothing."""
+    bind = engine.execution_options(write=True) if write else engine
+    return sessionmaker(bind, expire_on_commit=False)
 
 
 @contextmanager
-def transaction(url: str | None = None) -> Iterator[Session]:
-    """A session in one transaction: committed when the block ends, rolled back on error."""
+def transaction(url: str | None = None, *, write: bool = True) -> Iterator[Session]:
+    """A session in one transaction: committed when the block ends, rolled back on error.
+    Pass ``write=False`` for a command that only reads (it never waits for a writer)."""
     engine = make_engine(url)
     try:
-        with make_sessionmaker(engine).begin() as session:
+        with make_sessionmaker(engine, write=write).begin() as session:
             yield session
     finally:
         engine.dispose()

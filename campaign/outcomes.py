@@ -41,7 +41,7 @@ from campaign.campaigns import get_campaign, region_of
 from campaign.errors import MappingError
 from campaign.models import CallEvent, Campaign, Contact, ContactNumber, OutcomeFile
 from campaign.stages import OUTCOMES
-from suppression import audit
+from suppression import audit, bulk
 from suppression.columns import find_column, find_phone_column, normalize_header
 from suppression.errors import InputFileError, InvalidArgumentError
 from suppression.models import OptOut
@@ -246,6 +246,9 @@ def record_calls(
         numbers.append(parsed)
     ordered = sorted(zip(calls, numbers, strict=True), key=lambda pair: pair[0].at)
     unique = list({n.e164: n for n in numbers}.values())
+    # Read the attempts and write the new ones atomically per number: two agents logging the
+    # same number at the same moment must see each other's call (F9).
+    bulk.lock_numbers(session, [n.e164 for n in unique])
     contacts = _contacts_by_number(session, campaign, [n.e164 for n in unique])
     known = _logged(session, campaign, [n.e164 for n in unique])
     gathered = gather(session, unique, region, now=now)

@@ -62,6 +62,9 @@ def add_optouts(
     """Put ``numbers`` on the company's do-not-call list."""
     _check_source(source)
     change = OptOutChange()
+    numbers = list(numbers)
+    parsed = [normalize(raw, region) for raw in numbers]
+    bulk.lock_numbers(session, [p.e164 for p in parsed if isinstance(p, PhoneNumber)])
     for raw in numbers:
         result = normalize(raw, region)
         if not isinstance(result, PhoneNumber):

@@ -10,8 +10,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
-from campaign.database import make_engine, make_sessionmaker
+from campaign.database import make_sessionmaker
 from suppression.lists import import_list, list_statuses
 from suppression.screening import screen_file
 from tests.conftest import NOW, write
@@ -52,9 +53,9 @@ CHILD = textwrap.dedent(
 
 @pytest.mark.parametrize("fraction", [0.1, 0.5, 0.9, None])
 def test_killed_full_import_keeps_the_previous_version(
-    db_url: str, tmp_path: Path, fraction: float | None
+    db_url: str, engine: Engine, tmp_path: Path, fraction: float | None
 ) -> None:
-    maker = make_sessionmaker(make_engine(db_url))
+    maker = make_sessionmaker(engine)
     with maker.begin() as session:
         import_list(
             session,

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from suppression.errors import ListFileError, StaleListError, UnknownListError
@@ -76,10 +76,10 @@ def test_delta_needs_a_full_import_first(session: Session, tmp_path: Path) -> No
         import_list(session, delta, list_name="l", mode="delta", now=NOW)
 
 
-def test_a_failed_import_leaves_the_previous_version_whole(db_url: str, tmp_path: Path) -> None:
-    from campaign.database import make_engine, make_sessionmaker
+def test_a_failed_import_leaves_the_previous_version_whole(engine: Engine, tmp_path: Path) -> None:
+    from campaign.database import make_sessionmaker
 
-    maker = make_sessionmaker(make_engine(db_url))
+    maker = make_sessionmaker(engine)
     with maker.begin() as session:
         import_list(
             session, write(tmp_path / "v1.txt", "0612345678\n0145678901\n"), list_name="l", now=NOW

@@ -8,7 +8,9 @@ in one place (``CampaignGroup.invoke``); usage errors exit 2.
 from __future__ import annotations
 
 import json
+import random
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,11 +18,11 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 import click
-from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from campaign import __version__
-from campaign.database import transaction
+from campaign.database import is_transient, transaction
 from suppression.errors import SuppressionError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -40,14 +42,10 @@ class CampaignGroup(click.Group):
             return super().invoke(ctx)
         except SuppressionError as exc:
             raise click.ClickException(str(exc)) from exc
-        except (OperationalError, ProgrammingError) as exc:
-            text = f"database failure: {str(exc.orig).strip().splitlines()[0]}"
-            if "no such column" in text or "has no column" in text or "does not exist" in text:
-                text += (
-                    ". The database's schema does not match this campaign: "
-                    "check it with campaign db current"
-                )
-            raise click.ClickException(text) from exc
+        except DBAPIError as exc:
+            if is_transient(exc):
+                raise  # main() runs the command again: its transaction was rolled back
+            raise _database_failure(exc) from exc
         except SQLAlchemyError as exc:
             raise click.ClickException(f"database failure: {exc}") from exc
         except OSError as exc:
@@ -55,6 +53,17 @@ class CampaignGroup(click.Group):
             raise click.ClickException(
                 f"{exc.strerror or exc}{where}. Check the path, its permissions and free disk space"
             ) from exc
+
+
+def _database_failure(exc: DBAPIError) -> click.ClickException:
+    reason = str(exc.orig).strip()
+    text = f"database failure: {reason.splitlines()[0] if reason else exc}"
+    if "no such column" in text or "has no column" in text or "does not exist" in text:
+        text += (
+            ". The database's schema does not match this campaign: "
+            "check it with campaign db current"
+        )
+    return click.ClickException(text)
 
 
 def json_option(function: F) -> F:
@@ -72,9 +81,10 @@ def emit_json(document: Any) -> None:
 
 
 @contextmanager
-def session_for(ctx: click.Context) -> Iterator[Session]:
+def session_for(ctx: click.Context, *, write: bool = True) -> Iterator[Session]:
+    """The command's one transaction; ``write=False`` for commands that only read."""
     settings: Settings = ctx.find_object(Settings)  # type: ignore[assignment]
-    with transaction(settings.db) as session:
+    with transaction(settings.db, write=write) as session:
         yield session
 
 
@@ -169,5 +179,33 @@ def parse_pairs(items: tuple[str, ...], option: str, shape: str = "FIELD=COLUMN"
     return pairs
 
 
+RETRIES = 6
+
+
 def main() -> None:
-    cli(prog_name="campaign")
+    """The console script: runs the command, and runs it again (up to ``RETRIES`` times, with
+    growing pauses) when the database reports a transient conflict: SQLite still busy after its
+    timeout, a PostgreSQL serialisation failure or deadlock. Each run is one transaction that
+    the conflict rolled back, so running it again is safe."""
+    args = sys.argv[1:]
+    for attempt in range(1, RETRIES + 1):
+        try:
+            code = cli.main(args=args, prog_name="campaign", standalone_mode=False)
+        except DBAPIError as exc:
+            if attempt == RETRIES:
+                reason = str(exc.orig).strip().splitlines()[0]
+                click.echo(
+                    f"Error: the database stayed busy ({reason}) after {RETRIES} attempts. "
+                    "Try again in a moment",
+                    err=True,
+                )
+                sys.exit(1)
+            time.sleep(min(10.0, 0.25 * 2**attempt) * random.uniform(0.5, 1.5))
+            continue
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)

@@ -137,7 +137,7 @@ def edit(
 @click.pass_context
 def list_command(ctx: click.Context, as_json: bool) -> None:
     """List the campaigns with their contact counts."""
-    with session_for(ctx) as session:
+    with session_for(ctx, write=False) as session:
         summaries = campaigns.list_campaigns(session)
     if as_json:
         emit_json([summary.as_dict() for summary in summaries])
@@ -151,7 +151,7 @@ def list_command(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def show(ctx: click.Context, name: str, as_json: bool) -> None:
     """Show a campaign: settings, contacts, merged duplicates, blocked contacts, lists, files."""
-    with session_for(ctx) as session:
+    with session_for(ctx, write=False) as session:
         summary = campaigns.describe(session, campaigns.get_campaign(session, name), now=now())
     if as_json:
         emit_json(summary.as_dict())
@@ -255,7 +255,7 @@ def dedupe_command(
 @click.pass_context
 def merges_command(ctx: click.Context, name: str, as_json: bool) -> None:
     """List the merges of a campaign (undone ones included)."""
-    with session_for(ctx) as session:
+    with session_for(ctx, write=False) as session:
         rows = [
             {
                 "id": m.id,

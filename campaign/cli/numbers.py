@@ -99,7 +99,7 @@ def lists_import(
 @click.pass_context
 def lists_show(ctx: click.Context, as_json: bool) -> None:
     """Each list with its entries, last import, age and freshness."""
-    with session_for(ctx) as session:
+    with session_for(ctx, write=False) as session:
         statuses = lists.list_statuses(session, now=now())
     if as_json:
         emit_json([status.as_dict() for status in statuses])
@@ -300,7 +300,7 @@ def audit_group(ctx: click.Context, kind: str | None, limit: int | None, as_json
     """
     if ctx.invoked_subcommand is not None:
         return
-    with session_for(ctx) as session:
+    with session_for(ctx, write=False) as session:
         records = audit.list_records(session, kind=kind, limit=limit)
         rows = [
             {
@@ -322,7 +322,7 @@ def audit_group(ctx: click.Context, kind: str | None, limit: int | None, as_json
 @click.pass_context
 def audit_verify(ctx: click.Context) -> None:
     """Recompute the hash chain; exit 1 at the first altered record."""
-    with session_for(ctx) as session:
+    with session_for(ctx, write=False) as session:
         check = audit.verify_chain(session)
     if not check.ok:
         raise click.ClickException(

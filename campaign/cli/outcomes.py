@@ -183,7 +183,7 @@ def funnel_command(
     """
     if week and (since or until):
         raise click.UsageError("give --week or --since/--until, not both")
-    with session_for(ctx) as session:
+    with session_for(ctx, write=False) as session:
         names = [name] if name else None
         chosen = [campaigns.get_campaign(session, name)] if name else []
         zone = chosen[0].timezone if chosen else "Europe/Paris"
@@ -306,7 +306,7 @@ def report_command(
       campaign report rdv-pme --proof -o preuve.html
       campaign report rdv-pme --proof --format json
     """
-    with session_for(ctx) as session:
+    with session_for(ctx, write=False) as session:
         if proof:
             if week:
                 raise click.UsageError("--proof covers the whole campaign: drop --week")

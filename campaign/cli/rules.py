@@ -73,7 +73,7 @@ def can_call(
       campaign can-call +15105550123 --at 2026-11-23T20:30-08:00 --json
       campaign can-call +13055550123 --state FL --at 2026-11-23T20:30-05:00
     """
-    with session_for(ctx) as session:
+    with session_for(ctx, write=False) as session:
         verdict = callcheck.check_call(
             session,
             number,
@@ -302,7 +302,7 @@ def rules_show(ctx: click.Context, rules_file: str | None, as_json: bool) -> Non
     Example:
       campaign rules show --json
     """
-    with session_for(ctx) as session:
+    with session_for(ctx, write=False) as session:
         stored = get_setting(session, callcheck.RULES_SETTING)
         profiles = callcheck.rule_profiles(session, rules_file)
     document: dict[str, Any] = {
