@@ -106,10 +106,10 @@ def test_no_number_column_names_the_headers_found(
         screen_file(session, path, now=NOW)
 
 
-def test_conservation_on_the_shipped_example(session: Session) -> None:
+def test_conservation_on_the_shipped_example(session: Session, tmp_path: Path) -> None:
     examples = Path(__file__).parent.parent / "examples"
     import_list(session, examples / "opposition.txt", list_name="bloctel", now=NOW)
-    out = Path(session.get_bind().url.database or "").parent
+    out = tmp_path
     result = screen_file(
         session,
         examples / "prospects.csv",
