@@ -28,6 +28,7 @@ from campaign.errors import ConflictError, NotFoundError
 from campaign.matching import ContactRecord, Link, clusters, find_links
 from campaign.models import Campaign, Contact, ContactNumber, Merge
 from suppression import audit
+from suppression.columns import normalize_header
 from suppression.errors import InvalidArgumentError
 
 CONTACT_FIELDS = (
@@ -100,7 +101,19 @@ def active_contacts(session: Session, campaign: Campaign) -> list[Contact]:
     return list(session.scalars(query))
 
 
+# Attribute headers (normalised, spaces as "_") the matcher reads under another name.
+_ATTRIBUTE_ALIASES = {"date_de_naissance": "date_of_birth", "ne_le": "date_of_birth"}
+
+
 def as_record(contact: Contact) -> ContactRecord:
+    """The contact as the matcher sees it: the address and the attributes kept from the file
+    (a date of birth, a street number, a region...) go in ``extra``, which the matcher reads
+    by key (``campaign.matching.BIRTH_KEYS``, ``STREET_KEYS``...)."""
+    extra = [("address", contact.address)] if contact.address else []
+    for header, value in (contact.attributes or {}).items():
+        key = normalize_header(str(header)).replace(" ", "_")
+        if isinstance(value, str) and value.strip():
+            extra.append((_ATTRIBUTE_ALIASES.get(key, key), value))
     return ContactRecord(
         id=contact.id,
         first_name=contact.first_name,
@@ -111,6 +124,7 @@ def as_record(contact: Contact) -> ContactRecord:
         siren=contact.siren,
         postcode=contact.postcode,
         city=contact.city,
+        extra=tuple(extra),
     )
 
 

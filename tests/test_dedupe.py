@@ -121,3 +121,24 @@ def test_unmerge_of_merge_is_identity(
             unmerge(session, cluster.merge_id, now=NOW)
         assert state(session) == before
     engine.dispose()
+
+
+def test_the_address_and_a_date_of_birth_kept_as_attribute_reach_the_matcher(
+    session: Session, tmp_path: Path
+) -> None:
+    # A postcode typo and a misspelt surname: only the street and the date of birth tell that
+    # these two rows are one person.
+    new_campaign(session, "dob", now=NOW)
+    rows = (
+        "Prénom;Nom;Téléphone;Adresse;Code postal;Ville;Date de naissance\n"
+        "Jean;Dupont;0612345678;12 rue de la Paix;75011;Paris;1970-03-02\n"
+        "Jean;Dupond;0698765432;12 rue de la Paix;75012;Paris;1970-03-02\n"
+    )
+    import_contacts(session, "dob", write(tmp_path / "dob.csv", rows), now=NOW)
+    report = dedupe(session, "dob", now=NOW)
+    everyone = sorted(contact.id for contact in session.scalars(select(Contact)))
+    assert [sorted(cluster.ids) for cluster in report.clusters] == [everyone]
+    without = rows.replace(";1970-03-02", ";").replace("12 rue de la Paix", "")
+    new_campaign(session, "bare", now=NOW)
+    import_contacts(session, "bare", write(tmp_path / "bare.csv", without), now=NOW)
+    assert dedupe(session, "bare", now=NOW).clusters == []
