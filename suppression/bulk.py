@@ -21,9 +21,11 @@ from sqlalchemy.orm import Session
 # date), side by side: two lists cost far less than millions of row tuples.
 EntryColumns = tuple[list[str], list[str | None]]
 BATCH = 5_000
+PG_BATCH = 20_000  # one array parameter, not 20,000 placeholders: fewer round trips
 # 400 rows of 2 values: under the 999 variables per statement of SQLite before 3.32.
 STAGED_ROWS = 400
 SORT_CACHE = -2048  # KiB, see _sorting
+NULL_FIELD = "\\N"  # COPY's text format for NULL
 
 
 def _batches(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -48,6 +50,21 @@ def insert_entries(
     # Appending to an unindexed table, then inserting in key order, is about twice as fast as
     # inserting millions of numbers in file order into the primary key's b-tree.
     _stage(session, batches)
+    if _dialect(session) == "postgresql":
+        # ON CONFLICT checks each row by itself (about 9 µs a row here): an anti-join on the
+        # distinct rows, sorted once, costs a fraction of that.
+        inserted = session.execute(
+            text(
+                "INSERT INTO list_entry (list_id, e164, registered_at, version_id) "
+                "SELECT :list_id, s.e164, s.registered_at, :version_id FROM "
+                "(SELECT DISTINCT ON (e164) e164, registered_at FROM entry_stage "
+                "ORDER BY e164, ctid) AS s WHERE NOT EXISTS (SELECT 1 FROM list_entry e "
+                "WHERE e.list_id = :list_id AND e.e164 = s.e164) ORDER BY s.e164"
+            ),
+            {"list_id": list_id, "version_id": version_id},
+        ).rowcount  # type: ignore[attr-defined]
+        session.execute(text("DROP TABLE entry_stage"))
+        return int(inserted)
     with _sorting(session):
         inserted = _insert_ignoring(
             session,
@@ -84,11 +101,15 @@ def _stage(session: Session, batches: Iterable[EntryColumns]) -> None:
                 "INSERT INTO entry_stage (e164, registered_at) VALUES (?, ?)",
                 zip(values[whole::2], values[whole + 1 :: 2], strict=True),
             )
-    else:  # PostgreSQL (psycopg 3): COPY is the bulk path; team mode is tested with issue 6
+    else:  # PostgreSQL (psycopg 3): COPY, fed whole blocks of text (numbers hold no tab)
         with cursor.copy("COPY entry_stage (e164, registered_at) FROM STDIN") as copy:
             for e164s, days in batches:
-                for row in zip(e164s, days, strict=True):
-                    copy.write_row(row)
+                lines = [
+                    f"{e164}\t{day or NULL_FIELD}" for e164, day in zip(e164s, days, strict=True)
+                ]
+                if lines:
+                    copy.write("\n".join(lines) + "\n")
+        cursor.execute("ANALYZE entry_stage")  # the planner knows a temporary table's size only so
     cursor.close()
 
 
@@ -128,6 +149,9 @@ def replace_entries(
     """
     _stage(session, batches)
     session.execute(text("DROP TABLE IF EXISTS entry_set"))
+    params = {"list_id": list_id, "version_id": version_id}
+    if _dialect(session) == "postgresql":
+        return _replace_entries_postgresql(session, params)
     session.execute(
         text("CREATE TEMPORARY TABLE entry_set (e164 VARCHAR(16) PRIMARY KEY, registered_at DATE)")
     )
@@ -136,7 +160,6 @@ def replace_entries(
             session, "entry_set SELECT e164, registered_at FROM entry_stage ORDER BY e164", {}
         )
     session.execute(text("DROP TABLE entry_stage"))
-    params = {"list_id": list_id, "version_id": version_id}
     distinct = int(session.execute(text("SELECT count(*) FROM entry_set")).scalar_one())
     removed = session.execute(
         text(
@@ -161,6 +184,66 @@ def replace_entries(
             "WHERE list_entry.list_id = :list_id AND list_entry.e164 = s.e164 "
             "AND s.registered_at IS NOT NULL "
             "AND (list_entry.registered_at IS NULL OR list_entry.registered_at <> s.registered_at)"
+        ),
+        params,
+    )
+    session.execute(text("DROP TABLE entry_set"))
+    return int(added), int(removed), distinct - int(added), distinct
+
+
+def _replace_entries_postgresql(
+    session: Session, params: dict[str, int]
+) -> tuple[int, int, int, int]:
+    """``replace_entries`` on PostgreSQL: the distinct rows sorted once (the first of a number's
+    lines in the file wins, as on SQLite), and for a list's first version a plain ordered
+    insert instead of the three set-based merges."""
+    session.execute(
+        text(
+            "CREATE TEMPORARY TABLE entry_set AS SELECT DISTINCT ON (e164) e164, registered_at "
+            "FROM entry_stage ORDER BY e164, ctid"
+        )
+    )
+    session.execute(text("DROP TABLE entry_stage"))
+    session.execute(text("ALTER TABLE entry_set ADD PRIMARY KEY (e164)"))
+    session.execute(text("ANALYZE entry_set"))
+    distinct = int(session.execute(text("SELECT count(*) FROM entry_set")).scalar_one())
+    empty = (
+        session.execute(
+            text("SELECT 1 FROM list_entry WHERE list_id = :list_id LIMIT 1"), params
+        ).first()
+        is None
+    )
+    if empty:
+        added = session.execute(
+            text(
+                "INSERT INTO list_entry (list_id, e164, registered_at, version_id) "
+                "SELECT :list_id, e164, registered_at, :version_id FROM entry_set ORDER BY e164"
+            ),
+            params,
+        ).rowcount  # type: ignore[attr-defined]
+        session.execute(text("DROP TABLE entry_set"))
+        return int(added), 0, distinct - int(added), distinct
+    removed = session.execute(
+        text(
+            "DELETE FROM list_entry e WHERE e.list_id = :list_id AND NOT EXISTS "
+            "(SELECT 1 FROM entry_set s WHERE s.e164 = e.e164)"
+        ),
+        params,
+    ).rowcount  # type: ignore[attr-defined]
+    added = session.execute(
+        text(
+            "INSERT INTO list_entry (list_id, e164, registered_at, version_id) "
+            "SELECT :list_id, s.e164, s.registered_at, :version_id FROM entry_set s "
+            "WHERE NOT EXISTS (SELECT 1 FROM list_entry e "
+            "WHERE e.list_id = :list_id AND e.e164 = s.e164) ORDER BY s.e164"
+        ),
+        params,
+    ).rowcount  # type: ignore[attr-defined]
+    session.execute(
+        text(
+            "UPDATE list_entry e SET registered_at = s.registered_at FROM entry_set s "
+            "WHERE e.list_id = :list_id AND e.e164 = s.e164 AND s.registered_at IS NOT NULL "
+            "AND e.registered_at IS DISTINCT FROM s.registered_at"
         ),
         params,
     )
@@ -230,7 +313,7 @@ def select_in(
 def _select_in_with(
     cursor: Any, query: str, column: str, values: Sequence[str], *, sqlite: bool
 ) -> Iterator[tuple[Any, ...]]:
-    for batch in _batches(values, BATCH):
+    for batch in _batches(values, BATCH if sqlite else PG_BATCH):
         if sqlite:
             marks = ",".join("?" * len(batch))
             cursor.execute(f"{query} {column} IN ({marks})", batch)

@@ -132,7 +132,7 @@ def screen_file(
         )
         chunks = _chunks(table, index)
         helper = worth_parallel(source, parallel)
-        database = _sqlite_file(session) if helper else None
+        database = _helper_source(session) if helper else None
         expected = {status.list_id: status.version_id for status in chosen}
         try:
             with paused_gc():
@@ -196,40 +196,60 @@ def screen_file(
     )
 
 
-_connections: dict[str, sqlite3.Connection] = {}
+_connections: dict[str, Any] = {}
 
 
-def _sqlite_file(session: Session) -> str | None:
-    """The SQLite file a helper process can read too; None for other backends or memory."""
+def _helper_source(session: Session) -> str | None:
+    """Where a helper process can read the lists with a connection of its own: a SQLite file
+    (``sqlite:PATH``) or a PostgreSQL server (``postgresql:CONNINFO``); None for memory."""
     url = session.get_bind().engine.url
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        return None
-    return str(Path(url.database).resolve())
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        if not url.database or url.database == ":memory:":
+            return None
+        return f"sqlite:{Path(url.database).resolve()}"
+    if backend == "postgresql":
+        return "postgresql:" + url.set(drivername="postgresql").render_as_string(
+            hide_password=False
+        )
+    return None
+
+
+def _helper_connection(source: str) -> Any:
+    connection = _connections.get(source)
+    if connection is None:
+        kind, _, where = source.partition(":")
+        if kind == "sqlite":
+            connection = sqlite3.connect(f"file:{where}?mode=ro", uri=True)
+            connection.isolation_level = None
+        else:
+            import psycopg  # only needed in team mode
+
+            connection = psycopg.connect(where, autocommit=True)
+        _connections[source] = connection
+    return connection
 
 
 def lookup_chunk(
-    raws: list[str], region: str, database: str, list_ids: list[int]
+    raws: list[str], region: str, source: str, list_ids: list[int]
 ) -> tuple[Normalised, Listed, dict[int, int | None]]:
     """In the helper process: normalise a chunk and look its numbers up in the lists, through a
     read-only connection of its own; also say which list versions it saw."""
-    connection = _connections.get(database)
-    if connection is None:
-        connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-        _connections[database] = connection
+    connection = _helper_connection(source)
+    sqlite = source.startswith("sqlite:")
     numbers = normalise_chunk(raws, region)
     unique = sorted({n for n in numbers if isinstance(n, str)})
-    marks = ",".join("?" * len(list_ids))
-    connection.execute("BEGIN")  # one snapshot for the versions and the entries
+    ids = ",".join(str(int(i)) for i in list_ids)
+    cursor = connection.cursor()
+    # One snapshot for the versions and the entries.
+    cursor.execute("BEGIN" if sqlite else "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
     try:
-        versions = dict(
-            connection.execute(
-                f"SELECT id, current_version_id FROM opposition_list WHERE id IN ({marks})",
-                list_ids,
-            ).fetchall()
-        )
-        listed = bulk.find_listed_with(connection.cursor(), unique, list_ids, sqlite=True)
+        cursor.execute(f"SELECT id, current_version_id FROM opposition_list WHERE id IN ({ids})")
+        versions = dict(cursor.fetchall())
+        listed = bulk.find_listed_with(cursor, unique, list_ids, sqlite=sqlite)
     finally:
-        connection.execute("COMMIT")
+        cursor.execute("COMMIT")
+        cursor.close()
     return numbers, listed, versions
 
 

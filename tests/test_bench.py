@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bench.generate import write_examples
 from bench.screening import run
+from tests.conftest import postgres_admin_url
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
@@ -31,3 +32,17 @@ def test_the_import_alone_can_be_measured(tmp_path: Path) -> None:
     report = run(list_size=2000, prospects=100, seed=3, data=tmp_path, screen=False)
     assert report["import"]["entries"] == 2000
     assert "screen" not in report and "baseline" not in report
+
+
+def test_tiny_benchmark_on_postgresql_gives_the_same_screening(tmp_path: Path) -> None:
+    report = run(
+        list_size=3000,
+        prospects=2000,
+        seed=3,
+        data=tmp_path,
+        baseline=False,
+        postgres=postgres_admin_url(),
+    )
+    assert report["pg_import"]["entries"] == report["import"]["entries"] == 3000
+    for key in ("callable", "blocked", "rejected"):
+        assert report["pg_screen"][key] == report["screen"][key], key

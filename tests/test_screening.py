@@ -210,9 +210,9 @@ def test_the_helper_looks_numbers_up_only_in_committed_list_versions(
             )
             hashes.append({kind: output.sha256 for kind, output in result.outputs.items()})
     assert hashes[0] == hashes[1]
-    # Inline: this process looked up; with the helper, the helper did (it reads SQLite files
-    # itself; on a server, this process looks up).
-    assert seen == [False, engine.dialect.name == "sqlite"]
+    # Inline: this process looked up; with the helper, the helper did, through a connection of
+    # its own (to the SQLite file, or to the PostgreSQL server).
+    assert seen == [False, True]
     # A list version the helper cannot see (not committed yet) makes this process look up itself.
     seen.clear()
     with maker() as session:
