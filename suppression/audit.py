@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -91,3 +91,21 @@ def verify_chain(session: Session) -> ChainCheck:
             return ChainCheck(count, entry.id, "its content was edited")
         prev_hash = entry.hash
     return ChainCheck(count, None, None)
+
+
+def export_lines(session: Session) -> Iterator[str]:
+    """The whole log as JSON lines, oldest first, each with its hashes: enough for anyone to
+    recompute the chain (``record_hash``) without this tool."""
+    for entry in session.scalars(select(AuditRecord).order_by(AuditRecord.id)):
+        yield json.dumps(
+            {
+                "id": entry.id,
+                "at": entry.at.isoformat(),
+                "kind": entry.kind,
+                "payload": entry.payload,
+                "prev_hash": entry.prev_hash,
+                "hash": entry.hash,
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+        )

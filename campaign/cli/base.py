@@ -58,7 +58,14 @@ class CampaignGroup(click.Group):
 def _database_failure(exc: DBAPIError) -> click.ClickException:
     reason = str(exc.orig).strip()
     text = f"database failure: {reason.splitlines()[0] if reason else exc}"
-    if "no such column" in text or "has no column" in text or "does not exist" in text:
+    if "readonly database" in text or "read-only" in text:
+        text += (
+            ". The database cannot be written: check the file's permissions (and its folder's, "
+            "where SQLite keeps its journal) or the --db URL"
+        )
+    elif "disk is full" in text or "No space left" in text:
+        text += ". Free some disk space; nothing of this command was saved"
+    elif "no such column" in text or "has no column" in text or "does not exist" in text:
         text += (
             ". The database's schema does not match this campaign: "
             "check it with campaign db current"

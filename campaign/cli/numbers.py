@@ -297,6 +297,7 @@ def audit_group(ctx: click.Context, kind: str | None, limit: int | None, as_json
       campaign audit --kind screening
       campaign audit --json --limit 5
       campaign audit verify
+      campaign audit export -o audit.jsonl
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -329,3 +330,27 @@ def audit_verify(ctx: click.Context) -> None:
             f"audit record {check.first_bad_id} does not match the chain: {check.problem}"
         )
     say(ctx, f"audit log intact: {check.records} records")
+
+
+@audit_group.command("export")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@click.pass_context
+def audit_export(ctx: click.Context, output: str | None) -> None:
+    """Write the whole audit log as JSON lines, with each record's hashes.
+
+    \b
+    Each line: id, at, kind, payload, prev_hash, hash. The hash of a record is
+    the SHA-256 of prev_hash followed by the canonical JSON of {kind, at, payload}
+    (sorted keys, no spaces), so anyone can check the chain without this tool.
+    Example:
+      campaign audit export -o audit-2026-11.jsonl
+    """
+    with session_for(ctx, write=False) as session:
+        lines = list(audit.export_lines(session))
+    text = "".join(line + "\n" for line in lines)
+    if output:
+        with open(output, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        say(ctx, f"Wrote {len(lines)} audit records to {output}")
+    else:
+        click.echo(text, nl=False)

@@ -1,0 +1,95 @@
+"""Faults the tool must survive with one clear line: a read-only database, a full disk."""
+
+from __future__ import annotations
+
+import errno
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from campaign.cli import cli
+from suppression import csvout
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+def run(db_url: str, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--db", db_url, *args], catch_exceptions=False)
+
+
+def test_a_read_only_database_says_so_and_still_answers_readers(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    assert (
+        run(
+            f"sqlite:///{path}", "lists", "import", str(EXAMPLES / "opposition.txt"), "--list", "b"
+        ).exit_code
+        == 0
+    )
+    read_only = f"sqlite:///file:{path}?mode=ro&uri=true"
+    shown = run(read_only, "lists", "show", "--json")
+    assert shown.exit_code == 0 and '"entries": 2000' in shown.output
+    refused = run(read_only, "optout", "add", "0612345678", "--reason", "asked")
+    assert refused.exit_code == 1
+    assert refused.output.startswith(
+        "Error: database failure: attempt to write a readonly database."
+    )
+    assert "check the file's permissions" in refused.output and "Traceback" not in refused.output
+
+
+def test_a_full_disk_while_writing_outputs_is_one_line_and_leaves_no_partial_file(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(db_url, "lists", "import", str(EXAMPLES / "opposition.txt"), "--list", "b")
+
+    def full(self: object, data: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(csvout._HashingSink, "write", full)
+    out = tmp_path / "out.csv"
+    result = run(db_url, "screen", str(EXAMPLES / "prospects.csv"), "-o", str(out))
+    assert result.exit_code == 1
+    assert "No space left on device" in result.output and "Traceback" not in result.output
+    assert not out.exists() and not Path(f"{out}.part").exists()
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 512 KiB file system (tmpfs), when this machine lets the tests mount one."""
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    if shutil.which("mount") is None:
+        pytest.skip("no mount command here: the simulated full disk test covers the outputs")
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount)],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small file system here ({done.stderr.decode().strip()})")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_a_database_on_a_full_disk_keeps_what_it_had(tiny_disk: Path, tmp_path: Path) -> None:
+    url = f"sqlite:///{tiny_disk / 'c.db'}"
+    assert (
+        run(url, "lists", "import", str(EXAMPLES / "opposition.txt"), "--list", "b").exit_code == 0
+    )
+    big = tmp_path / "big.txt"
+    big.write_text("".join(f"06{n:08d}\n" for n in range(100_000)))
+    result = run(url, "lists", "import", str(big), "--list", "b")
+    assert result.exit_code == 1
+    assert "disk is full" in result.output and "nothing of this command was saved" in result.output
+    assert "Traceback" not in result.output
+    shown = run(url, "lists", "show", "--json")
+    assert (
+        shown.exit_code == 0
+        and '"entries": 2000' in shown.output
+        and '"version": 1' in shown.output
+    )
