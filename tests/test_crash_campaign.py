@@ -186,8 +186,7 @@ def test_a_killed_outcome_import(
     campaign_db: str, engine: Engine, tmp_path: Path, fraction: float | None
 ) -> None:
     rows = "\n".join(
-        f"01 45 67 89 10;16/11/2026;{10 + n // 60}:{n % 60:02d};no_answer;lea"
-        for n in range(200)
+        f"01 45 67 89 10;16/11/2026;{10 + n // 60}:{n % 60:02d};no_answer;lea" for n in range(200)
     )
     export = write(tmp_path / "calls.csv", f"Téléphone;Date;Heure;Résultat;Agent\n{rows}\n")
     argv = ["outcomes", "import", "c", str(export)]
