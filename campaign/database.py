@@ -14,6 +14,7 @@ the library side of ``campaign db upgrade / current``.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -267,5 +268,36 @@ def transaction(url: str | None = None, *, write: bool = True) -> Iterator[Sessi
     try:
         with make_sessionmaker(engine, write=write).begin() as session:
             yield session
+    finally:
+        engine.dispose()
+
+
+def backup(url: str | None, target: str | Path) -> int:
+    """Copy a SQLite database to ``target`` while it is in use (SQLite's online backup: a
+    consistent snapshot, WAL included); the copy is readable by its owner only. Returns its size.
+    PostgreSQL databases are backed up with the server's tools (pg_dump)."""
+    engine = make_engine(url)
+    try:
+        if engine.dialect.name != "sqlite":
+            raise DatabaseError(
+                "campaign db backup copies SQLite files; this database is on a server",
+                hint="use pg_dump -Fc (and pg_restore) on the server",
+            )
+        path = Path(target)
+        if path.exists():
+            raise DatabaseError(
+                f"{path} already exists", hint="give a new file name: a backup never overwrites"
+            )
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        source = engine.raw_connection()
+        try:
+            destination = sqlite3.connect(path)
+            try:
+                source.driver_connection.backup(destination)  # type: ignore[union-attr]
+            finally:
+                destination.close()
+        finally:
+            source.close()
+        return path.stat().st_size
     finally:
         engine.dispose()

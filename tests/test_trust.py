@@ -93,3 +93,37 @@ def test_a_database_on_a_full_disk_keeps_what_it_had(tiny_disk: Path, tmp_path: 
         and '"entries": 2000' in shown.output
         and '"version": 1' in shown.output
     )
+
+
+def test_a_backup_round_trips_while_the_database_is_in_use(tmp_path: Path) -> None:
+    import json
+    import os
+    import stat
+
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    run(url, "lists", "import", str(EXAMPLES / "opposition.txt"), "--list", "b")
+    run(url, "new", "c", "--audience", "business")
+    run(url, "import", "c", str(EXAMPLES / "prospects.csv"))
+    run(url, "log", "c", "05 49 60 61 10", "interested", "--at", "2026-11-16 10:30")
+    backup = tmp_path / "backup.db"
+    done = run(url, "db", "backup", str(backup))
+    assert done.exit_code == 0 and "Backed up to" in done.output
+    assert stat.S_IMODE(os.stat(backup).st_mode) == 0o600
+    assert run(url, "db", "backup", str(backup)).exit_code == 1  # never overwrites
+    run(url, "log", "c", "05 49 60 61 10", "converted", "--at", "2026-11-17 10:30")  # after it
+    restored = f"sqlite:///{backup}"
+    assert run(restored, "audit", "verify").exit_code == 0
+    funnel = json.loads(run(restored, "funnel", "c", "--format", "json").output)
+    assert funnel["total"]["calls"] == 1  # the state at the backup, not after
+    shown = json.loads(run(restored, "show", "c", "--json").output)
+    assert shown["contacts"] == json.loads(run(url, "show", "c", "--json").output)["contacts"]
+
+
+def test_backup_copies_sqlite_files_and_sends_servers_to_pg_dump(
+    db_url: str, tmp_path: Path
+) -> None:
+    result = run(db_url, "db", "backup", str(tmp_path / "x.db"))
+    if db_url.startswith("postgresql"):
+        assert result.exit_code == 1 and "Use pg_dump -Fc (and pg_restore)" in result.output
+    else:
+        assert result.exit_code == 0 and (tmp_path / "x.db").stat().st_size > 0

@@ -1,4 +1,4 @@
-"""Commands on the database itself: ``db upgrade``, ``db current``."""
+"""Commands on the database itself: ``db upgrade``, ``db current``, ``db backup``."""
 
 import click
 
@@ -51,3 +51,20 @@ def db_current(ctx: click.Context, as_json: bool) -> None:
         return
     state = "up to date" if revision == head else "run campaign db upgrade"
     click.echo(f"database schema: {revision or 'none'}; this campaign needs: {head} ({state})")
+
+
+@db_group.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.pass_context
+def db_backup(ctx: click.Context, file: str) -> None:
+    """Copy the SQLite database to FILE, safely while others use it.
+
+    \b
+    The copy is a consistent snapshot, readable by its owner only (0600). To
+    restore, stop using the database and put the copy in its place (or point
+    --db at it). On PostgreSQL use pg_dump -Fc and pg_restore.
+    Example:
+      campaign db backup backups/campaign-2026-11-23.db
+    """
+    size = database.backup(_url(ctx), file)
+    say(ctx, f"Backed up to {file} ({size:,} bytes)")
