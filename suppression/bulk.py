@@ -144,23 +144,55 @@ def replace_entries(
     """Make the list hold exactly the rows of ``batches``; return (added, removed, unchanged,
     distinct rows).
 
-    The new content is staged in a temporary table and merged with set-based statements, so the
-    old version stays whole until the caller commits.
+    The new content is staged in a temporary table, reduced to its distinct numbers (the first
+    of a number's lines in the file wins) and merged with set-based statements, so the old
+    version stays whole until the caller commits.
     """
     _stage(session, batches)
     session.execute(text("DROP TABLE IF EXISTS entry_set"))
     params = {"list_id": list_id, "version_id": version_id}
     if _dialect(session) == "postgresql":
-        return _replace_entries_postgresql(session, params)
-    session.execute(
-        text("CREATE TEMPORARY TABLE entry_set (e164 VARCHAR(16) PRIMARY KEY, registered_at DATE)")
-    )
-    with _sorting(session):
-        _insert_ignoring(
-            session, "entry_set SELECT e164, registered_at FROM entry_stage ORDER BY e164", {}
+        session.execute(
+            text(
+                "CREATE TEMPORARY TABLE entry_set AS SELECT DISTINCT ON (e164) e164, "
+                "registered_at FROM entry_stage ORDER BY e164, ctid"
+            )
         )
+        session.execute(text("ALTER TABLE entry_set ADD PRIMARY KEY (e164)"))
+        session.execute(text("ANALYZE entry_set"))
+    else:
+        session.execute(
+            text(
+                "CREATE TEMPORARY TABLE entry_set (e164 VARCHAR(16) PRIMARY KEY, "
+                "registered_at DATE)"
+            )
+        )
+        with _sorting(session):
+            _insert_ignoring(
+                session, "entry_set SELECT e164, registered_at FROM entry_stage ORDER BY e164", {}
+            )
     session.execute(text("DROP TABLE entry_stage"))
     distinct = int(session.execute(text("SELECT count(*) FROM entry_set")).scalar_one())
+    added, removed = _merge_entry_set(session, params)
+    session.execute(text("DROP TABLE entry_set"))
+    return added, removed, distinct - added, distinct
+
+
+def _merge_entry_set(session: Session, params: dict[str, int]) -> tuple[int, int]:
+    """Make the list's entries those of ``entry_set``; return (added, removed)."""
+    insert = (
+        "INSERT INTO list_entry (list_id, e164, registered_at, version_id) "
+        "SELECT :list_id, s.e164, s.registered_at, :version_id FROM entry_set s"
+    )
+    empty = (
+        session.execute(
+            text("SELECT 1 FROM list_entry WHERE list_id = :list_id LIMIT 1"), params
+        ).first()
+        is None
+    )
+    if empty:  # a list's first version: nothing to compare with
+        added = session.execute(text(f"{insert} ORDER BY s.e164"), params).rowcount  # type: ignore[attr-defined]
+        return int(added), 0
     removed = session.execute(
         text(
             "DELETE FROM list_entry WHERE list_id = :list_id AND NOT EXISTS "
@@ -170,10 +202,8 @@ def replace_entries(
     ).rowcount  # type: ignore[attr-defined]
     added = session.execute(
         text(
-            "INSERT INTO list_entry (list_id, e164, registered_at, version_id) "
-            "SELECT :list_id, s.e164, s.registered_at, :version_id FROM entry_set s "
-            "WHERE NOT EXISTS (SELECT 1 FROM list_entry e "
-            "WHERE e.list_id = :list_id AND e.e164 = s.e164)"
+            f"{insert} WHERE NOT EXISTS (SELECT 1 FROM list_entry e "
+            "WHERE e.list_id = :list_id AND e.e164 = s.e164) ORDER BY s.e164"
         ),
         params,
     ).rowcount  # type: ignore[attr-defined]
@@ -187,68 +217,7 @@ def replace_entries(
         ),
         params,
     )
-    session.execute(text("DROP TABLE entry_set"))
-    return int(added), int(removed), distinct - int(added), distinct
-
-
-def _replace_entries_postgresql(
-    session: Session, params: dict[str, int]
-) -> tuple[int, int, int, int]:
-    """``replace_entries`` on PostgreSQL: the distinct rows sorted once (the first of a number's
-    lines in the file wins, as on SQLite), and for a list's first version a plain ordered
-    insert instead of the three set-based merges."""
-    session.execute(
-        text(
-            "CREATE TEMPORARY TABLE entry_set AS SELECT DISTINCT ON (e164) e164, registered_at "
-            "FROM entry_stage ORDER BY e164, ctid"
-        )
-    )
-    session.execute(text("DROP TABLE entry_stage"))
-    session.execute(text("ALTER TABLE entry_set ADD PRIMARY KEY (e164)"))
-    session.execute(text("ANALYZE entry_set"))
-    distinct = int(session.execute(text("SELECT count(*) FROM entry_set")).scalar_one())
-    empty = (
-        session.execute(
-            text("SELECT 1 FROM list_entry WHERE list_id = :list_id LIMIT 1"), params
-        ).first()
-        is None
-    )
-    if empty:
-        added = session.execute(
-            text(
-                "INSERT INTO list_entry (list_id, e164, registered_at, version_id) "
-                "SELECT :list_id, e164, registered_at, :version_id FROM entry_set ORDER BY e164"
-            ),
-            params,
-        ).rowcount  # type: ignore[attr-defined]
-        session.execute(text("DROP TABLE entry_set"))
-        return int(added), 0, distinct - int(added), distinct
-    removed = session.execute(
-        text(
-            "DELETE FROM list_entry e WHERE e.list_id = :list_id AND NOT EXISTS "
-            "(SELECT 1 FROM entry_set s WHERE s.e164 = e.e164)"
-        ),
-        params,
-    ).rowcount  # type: ignore[attr-defined]
-    added = session.execute(
-        text(
-            "INSERT INTO list_entry (list_id, e164, registered_at, version_id) "
-            "SELECT :list_id, s.e164, s.registered_at, :version_id FROM entry_set s "
-            "WHERE NOT EXISTS (SELECT 1 FROM list_entry e "
-            "WHERE e.list_id = :list_id AND e.e164 = s.e164) ORDER BY s.e164"
-        ),
-        params,
-    ).rowcount  # type: ignore[attr-defined]
-    session.execute(
-        text(
-            "UPDATE list_entry e SET registered_at = s.registered_at FROM entry_set s "
-            "WHERE e.list_id = :list_id AND e.e164 = s.e164 AND s.registered_at IS NOT NULL "
-            "AND e.registered_at IS DISTINCT FROM s.registered_at"
-        ),
-        params,
-    )
-    session.execute(text("DROP TABLE entry_set"))
-    return int(added), int(removed), distinct - int(added), distinct
+    return int(added), int(removed)
 
 
 def delete_entries(session: Session, list_id: int, numbers: Iterable[str]) -> int:
