@@ -10,6 +10,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -167,3 +168,18 @@ def test_free_text_is_stored_verbatim_and_rendered_harmless(
     assert exported.exit_code == 0, exported.output
     written = out.read_text(encoding="utf-8-sig")
     assert '\'=HYPERLINK(""x"")' in written and ";=HYPERLINK" not in written
+
+
+def test_file_names_are_paths_never_shell_words(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    invoke(db_url, "lists", "import", str(EXAMPLES / "opposition.txt"), "--list", "b")
+    name = "prospects; $(touch pwned) `touch pwned2` | rm -rf x & 'q'.csv"
+    path = tmp_path / name
+    path.write_bytes((EXAMPLES / "prospects.csv").read_bytes())
+    result = invoke(db_url, "screen", str(path), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["input_rows"] == 300
+    assert not (tmp_path / "pwned").exists() and not (tmp_path / "pwned2").exists()
+    assert Path(f"{str(path)[:-4]}.blocked.csv").exists()
