@@ -10,7 +10,7 @@ command area registers its commands on the group:
     contacts    new, list, show, import, dedupe, merges, unmerge, calllist
     rules       can-call, check, consent, contract, relationship, rules
     outcomes    log, outcomes import, funnel, report, demo
-    data        db upgrade, db current, db backup
+    data        db upgrade, db current, db backup, purge
 """
 
 from campaign.cli import contacts, data, numbers, outcomes, rules

@@ -1,9 +1,10 @@
-"""Commands on the database itself: ``db upgrade``, ``db current``, ``db backup``."""
+"""Commands on the database and its data: ``db upgrade``, ``db current``, ``db backup``,
+``purge``."""
 
 import click
 
-from campaign import database
-from campaign.cli.base import Settings, cli, emit_json, json_option, say
+from campaign import database, retention
+from campaign.cli.base import Settings, cli, emit_json, json_option, now, say, session_for
 
 
 @cli.group("db")
@@ -68,3 +69,38 @@ def db_backup(ctx: click.Context, file: str) -> None:
     """
     size = database.backup(_url(ctx), file)
     say(ctx, f"Backed up to {file} ({size:,} bytes)")
+
+
+@cli.command("purge")
+@click.option(
+    "--not-contacted-for",
+    "period",
+    required=True,
+    metavar="PERIOD",
+    help="3y, 18m or 90d: delete people with no import or call since.",
+)
+@click.option("--dry-run", is_flag=True, help="Count what would go; delete nothing.")
+@json_option
+@click.pass_context
+def purge_command(ctx: click.Context, period: str, dry_run: bool, as_json: bool) -> None:
+    """Delete the prospects nobody has been in contact with for PERIOD (CNIL: 3 years).
+
+    \b
+    Deletes their contacts, numbers, calls and merges in every campaign; keeps
+    the opt-outs (the numbers stay blocked), the consents and the audit log,
+    which records the purge with counts only.
+    Examples:
+      campaign purge --not-contacted-for 3y --dry-run
+      campaign purge --not-contacted-for 3y
+    """
+    with session_for(ctx, write=not dry_run) as session:
+        result = retention.purge(session, period, dry_run=dry_run, now=now())
+    if as_json:
+        emit_json(result.as_dict())
+        return
+    verb = "Would delete" if dry_run else "Deleted"
+    click.echo(
+        f"{verb} {result.people:,} people not in contact since {result.cutoff:%Y-%m-%d}: "
+        f"{result.contacts:,} contact records, {result.numbers:,} numbers, "
+        f"{result.calls:,} calls, {result.merges:,} merges"
+    )
