@@ -66,6 +66,7 @@ class FunnelRow:
     key: str  # "all", "2026-W47", an agent, a source file, a campaign
     calls: int
     stages: tuple[StageFigure, ...]
+    violations: int = 0  # calls logged while the rules blocked them
 
     def stage(self, name: str) -> StageFigure:
         return self.stages[STAGES.index(name)]
@@ -74,6 +75,7 @@ class FunnelRow:
         return {
             "key": self.key,
             "calls": self.calls,
+            "violations": self.violations,
             "stages": [figure.as_dict() for figure in self.stages],
         }
 
@@ -290,10 +292,11 @@ def _row(
     labels: Mapping[str, str],
 ) -> FunnelRow:
     outcomes: dict[tuple[int, str], list[str]] = defaultdict(list)
-    calls = 0
+    calls = violations = 0
     for event in events:
         outcomes[person[event.id]].append(event.outcome)
         calls += 1
+        violations += bool(event.violations)
     depths = Counter(depth(found) for found in outcomes.values())
     counts = [sum(n for d, n in depths.items() if d >= index) for index in range(len(STAGES))]
     dialled = counts[0]
@@ -307,7 +310,7 @@ def _row(
         )
         for index, (stage, count) in enumerate(zip(STAGES, counts, strict=True))
     )
-    return FunnelRow(key, calls, figures)
+    return FunnelRow(key, calls, figures, violations)
 
 
 def _compliance(

@@ -24,13 +24,19 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from campaign import charts, formatting
 from campaign.campaigns import get_campaign, region_of
-from campaign.funnel import Funnel, FunnelRow, StageFigure, funnel, iso_week, week_range
-from campaign.models import CallEvent, Campaign
+from campaign.funnel import (
+    NO_AGENT,
+    Funnel,
+    FunnelRow,
+    StageFigure,
+    funnel,
+    iso_week,
+    week_range,
+)
 from campaign.rendering import render
 from campaign.stages import STAGES, Rate, wilson
 from suppression import audit
@@ -176,7 +182,7 @@ class Headline:
 @dataclass(frozen=True)
 class AgentRow:
     row: FunnelRow
-    violations: int
+    unnamed: bool  # the calls logged without an agent's name (funnel.NO_AGENT)
 
 
 @dataclass(frozen=True)
@@ -257,8 +263,7 @@ def weekly_report(
         )
         for stage in HEADLINE
     )
-    violations = _violations_by_agent(session, campaign, since, until)
-    agents = tuple(AgentRow(row, violations.get(row.key, 0)) for row in this.rows)
+    agents = tuple(AgentRow(row, row.key == NO_AGENT) for row in this.rows)
     lists = tuple(
         s
         for s in list_statuses(session, now=min(until, now))
@@ -386,19 +391,6 @@ def _empty_row(key: str, like: Funnel) -> FunnelRow:
             for figure in like.total.stages
         ),
     )
-
-
-def _violations_by_agent(
-    session: Session, campaign: Campaign, since: datetime, until: datetime
-) -> dict[str, int]:
-    query = select(CallEvent.agent, CallEvent.violations).where(
-        CallEvent.campaign_id == campaign.id, CallEvent.at >= since, CallEvent.at < until
-    )
-    found: Counter[str] = Counter()
-    for agent, violations in session.execute(query):
-        if violations:
-            found[agent or "(no agent)"] += 1
-    return dict(found)
 
 
 # ------------------------------------------------------------------------ proof of screening

@@ -154,6 +154,8 @@ def test_compliance_counters_sit_beside_the_sales_figures(pme: Session) -> None:
     compliance = funnel(pme, "pme").compliance
     assert (compliance.opt_outs, compliance.violation_calls) == (1, 1)
     assert compliance.violations == {"opted_out": 1}
+    [lea] = funnel(pme, "pme", by="agent").rows
+    assert (lea.key, lea.calls, lea.violations) == ("lea", 2, 1)  # the report's agent column
 
 
 def test_stage_labels_are_the_campaign_s(pme: Session) -> None:
