@@ -55,20 +55,15 @@ class Purge:
 def purge(session: Session, period: str, *, dry_run: bool = False, now: datetime) -> Purge:
     """Delete the people not in contact since ``now - period`` (see the module docstring)."""
     cutoff = now - parse_period(period)
-    survivor: dict[int, int] = {}
-    last: dict[int, datetime] = {}
-    for contact_id, merged_into, imported_at in session.execute(
-        select(Contact.id, Contact.merged_into_id, Contact.imported_at)
-    ):
-        survivor[contact_id] = merged_into or contact_id
-        last[contact_id] = imported_at
+    last = {
+        contact_id: at
+        for contact_id, at in session.execute(select(Contact.id, Contact.imported_at))
+    }
     calls = select(CallEvent.contact_id, func.max(CallEvent.at)).group_by(CallEvent.contact_id)
     for called, at in session.execute(calls.where(CallEvent.contact_id.is_not(None))):
         if called is not None:
             last[called] = max(last[called], at)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for contact_id, head in survivor.items():
-        groups[_root(head, survivor)].append(contact_id)
+    groups = people(session)
     doomed = sorted(
         contact_id
         for members in groups.values()
@@ -97,6 +92,19 @@ def purge(session: Session, period: str, *, dry_run: bool = False, now: datetime
         session.execute(delete(Contact).where(Contact.id.in_(doomed[start : start + 5_000])))
     audit.record(session, "purge", result.as_dict(), at=now)
     return result
+
+
+def people(session: Session) -> dict[int, list[int]]:
+    """Contact ids grouped by person: each record with the ones dedup merges absorbed into it
+    (directly or through another merge), keyed by the surviving record's id."""
+    survivor = {
+        contact_id: merged_into or contact_id
+        for contact_id, merged_into in session.execute(select(Contact.id, Contact.merged_into_id))
+    }
+    groups: dict[int, list[int]] = defaultdict(list)
+    for contact_id, head in survivor.items():
+        groups[_root(head, survivor)].append(contact_id)
+    return groups
 
 
 def _root(contact_id: int, survivor: dict[int, int]) -> int:

@@ -3,6 +3,11 @@
 Each record stores the SHA-256 of the previous record's hash and of its own canonical content,
 so editing, deleting or reordering a record breaks the chain (``verify_chain`` finds where).
 This is the proof a company shows when asked whether it screened (F1, U7).
+
+Payloads never hold a readable phone number: ``record`` writes each one as its pseudonym (a
+keyed hash, see ``suppression.erasure``), so erasing a person never has to edit the chain, and an
+export handed to an auditor carries no customer's number. ``list_records(about=...)`` finds the
+records that name a given number.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from suppression import erasure
 from suppression.models import AuditRecord
 
 GENESIS_HASH = "0" * 64
@@ -41,7 +47,9 @@ def record(session: Session, kind: str, payload: dict[str, Any], *, at: datetime
     # The database keeps UTC: hash the moment as it will be read back, whatever its zone.
     at = at.astimezone(UTC)
     # Round-trip through JSON so the stored payload and the hashed payload are the same thing.
-    payload = json.loads(json.dumps(payload, default=str))
+    key = erasure.database_key(session)
+    assert key is not None
+    payload = erasure.pseudonymise(key, json.loads(json.dumps(payload, default=str)))
     last = session.scalars(select(AuditRecord).order_by(AuditRecord.id.desc()).limit(1)).first()
     prev_hash = last.hash if last is not None else GENESIS_HASH
     entry = AuditRecord(
@@ -57,11 +65,26 @@ def record(session: Session, kind: str, payload: dict[str, Any], *, at: datetime
 
 
 def list_records(
-    session: Session, *, kind: str | None = None, limit: int | None = None
+    session: Session,
+    *,
+    kind: str | None = None,
+    limit: int | None = None,
+    about: str | None = None,
 ) -> Sequence[AuditRecord]:
+    """The records, oldest first: of one ``kind``, naming the number ``about`` (E.164, found
+    by its pseudonym), only the last ``limit``."""
     query = select(AuditRecord).order_by(AuditRecord.id)
     if kind is not None:
         query = query.where(AuditRecord.kind == kind)
+    if about is not None:
+        key = erasure.database_key(session, create=False)
+        wanted = erasure.pseudonym(key, about) if key is not None else None
+        found = [
+            entry
+            for entry in session.scalars(query)
+            if wanted is not None and wanted in json.dumps(entry.payload)
+        ]
+        return found[-limit:] if limit is not None else found
     if limit is not None:
         query = query.order_by(None).order_by(AuditRecord.id.desc()).limit(limit)
         return list(reversed(session.scalars(query).all()))

@@ -242,9 +242,8 @@ def add_contract(
     contract = Contract(e164=e164_of(number, region), until=until, subject=subject, recorded_at=now)
     session.add(contract)
     session.flush()
-    audit.record(
-        session, "contract_add", {"e164": contract.e164, "until": until, "subject": subject}, at=now
-    )
+    # The subject is free text about the person: it stays in the table, which forget erases.
+    audit.record(session, "contract_add", {"e164": contract.e164, "until": until}, at=now)
     return contract
 
 

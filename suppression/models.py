@@ -221,8 +221,22 @@ class Relationship(Base):
         return f"Relationship(e164={self.e164!r})"
 
 
+class ErasedNumber(Base):
+    """A number erased on request (GDPR), kept blocked as a keyed hash: the HMAC-SHA256 of its
+    E.164 form under this database's secret (``suppression.erasure``), never the number."""
+
+    __tablename__ = "erased_number"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    erased_at: Mapped[datetime]
+
+    def __repr__(self) -> str:
+        return f"ErasedNumber(digest={self.digest[:8]!r}..., erased_at={self.erased_at!r})"
+
+
 class Setting(Base):
-    """A database-wide setting (``rules_file``: the user's rules TOML applied by default)."""
+    """A database-wide setting (``rules_file``: the user's rules TOML applied by default;
+    ``erasure_key``: the secret of the keyed hashes, see ``suppression.erasure``)."""
 
     __tablename__ = "setting"
 

@@ -1,7 +1,9 @@
 """The company's own do-not-call list (opt-outs).
 
 An opt-out never expires (U6, O2, F22). Removing one needs a reason and leaves the history:
-every change is an append-only ``OptOutEvent`` and an audit record.
+every change is an append-only ``OptOutEvent`` and an audit record. A number erased on request
+(``campaign forget``) is no longer stored, yet ``find_optouts`` still reports it, as an opt-out of
+source ``erasure`` recognised by its keyed hash (``suppression.erasure``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from suppression import audit, bulk
+from suppression import audit, bulk, erasure
 from suppression.errors import InvalidArgumentError, ListFileError
 from suppression.listfiles import BadLine, read_list
 from suppression.models import OptOut, OptOutEvent
@@ -163,11 +165,22 @@ def optout_history(session: Session, e164: str) -> list[OptOutEvent]:
 
 
 def find_optouts(session: Session, numbers: Sequence[str]) -> dict[str, OptOut]:
-    """Which of ``numbers`` are opted out (a set-based lookup; hits are loaded as objects)."""
+    """Which of ``numbers`` are opted out (a set-based lookup; hits are loaded as objects),
+    erased numbers included: those come as opt-outs of source ``erasure`` that are not in the
+    session (nothing to save, nothing to delete)."""
     hits = bulk.select_in(session, "SELECT e164 FROM opt_out WHERE", "e164", numbers)
     found = {e164: session.get(OptOut, e164) for (e164,) in hits}
-    return {e164: optout for e164, optout in found.items() if optout is not None}
+    opted = {e164: optout for e164, optout in found.items() if optout is not None}
+    rest = [number for number in numbers if number not in opted]
+    for e164, erased_at in erasure.find_erased(session, rest).items():
+        opted[e164] = OptOut(e164=e164, since=erased_at, reason=ERASED, source="erasure")
+    return opted
+
+
+ERASED = "erased on request (GDPR)"
 
 
 def optout_count(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(OptOut)) or 0
+    """Opt-outs on the list plus erased numbers: zero means no number can be opted out."""
+    listed = session.scalar(select(func.count()).select_from(OptOut)) or 0
+    return listed + erasure.erased_count(session)

@@ -323,9 +323,13 @@ class _ChunkScreen:
             reasons = []
             optout = opted.get(e164)
             if optout is not None:
-                self.by_list["optout"] += 1
                 since = optout.since.date().isoformat()
-                reasons.append(f"optout (since {since}, source {optout.source})")
+                if optout.source == "erasure":
+                    self.by_list["erased"] += 1
+                    reasons.append(f"erased on request (since {since})")
+                else:
+                    self.by_list["optout"] += 1
+                    reasons.append(f"optout (since {since}, source {optout.source})")
             for list_id, version_id, registered_at in listed.get(e164, ()):
                 self.by_list[self.names[list_id]] += 1
                 number = self.versions[version_id]

@@ -3,7 +3,7 @@ exactly the models' schema; databases of another version or application are refu
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -18,7 +18,8 @@ from campaign.cli import cli
 from campaign.errors import DatabaseError
 from campaign.funnel import funnel
 from campaign.outcomes import log_call
-from suppression.audit import verify_chain
+from suppression import erasure
+from suppression.audit import GENESIS_HASH, list_records, record_hash, verify_chain
 from suppression.models import Base
 from tests.conftest import NOW
 
@@ -208,7 +209,11 @@ SECOND_SCHEMA_ROWS: dict[str, list[dict[str, Any]]] = {
         }
     ],
 }
-FILLS = {"0001_initial": FIRST_SCHEMA_ROWS, "0002_outcomes": SECOND_SCHEMA_ROWS}
+FILLS = {
+    "0001_initial": FIRST_SCHEMA_ROWS,
+    "0002_outcomes": SECOND_SCHEMA_ROWS,
+    "0003_list_entry_no_fk": SECOND_SCHEMA_ROWS,  # 0003 only dropped a foreign key
+}
 
 
 def rows(engine: Engine, table: str) -> list[dict[str, Any]]:
@@ -249,7 +254,7 @@ def test_an_older_schema_upgrades_and_every_row_survives(db_url: str, revision: 
             new = rows(engine, table)
             assert [{k: row[k] for k in old[0]} for row in new] == old, table
         [campaign] = rows(engine, "campaign")
-        expected = {"0001_initial": {}, "0002_outcomes": {"converted": "RDV"}}[revision]
+        expected = {} if revision == "0001_initial" else {"converted": "RDV"}
         assert (campaign["timezone"], campaign["labels"]) == ("Europe/Paris", expected)
     finally:
         engine.dispose()
@@ -331,3 +336,71 @@ def test_db_current_and_upgrade_from_the_command_line(db_url: str) -> None:
     assert runner.invoke(cli, ["--db", db_url, "list"]).exit_code == 0
     again = runner.invoke(cli, ["--db", db_url, "db", "upgrade"])
     assert "nothing to do" in again.output
+
+
+def _old_audit_log(engine: Engine, payloads: list[dict[str, Any]]) -> list[str]:
+    """Audit records as builds before 0004 wrote them (numbers in clear); their hashes."""
+    table = MetaData()
+    table.reflect(engine, only=["audit_record"])
+    prev, hashes = GENESIS_HASH, []
+    with engine.begin() as connection:
+        for payload in payloads:
+            digest = record_hash(prev, "optout_add", T.replace(tzinfo=UTC), payload)
+            connection.execute(
+                insert(table.tables["audit_record"]),
+                {"at": T, "kind": "optout_add", "payload": payload, "prev_hash": prev,
+                 "hash": digest},
+            )  # fmt: skip
+            prev = digest
+            hashes.append(digest)
+    return hashes
+
+
+PAYLOADS = [
+    {"numbers": ["+33612345678"], "reason": "asked"},
+    {"numbers": [], "reason": "nothing"},
+    {"numbers": ["+15105550123"], "reason": "called +33699999999 back"},
+]
+
+
+def test_0004_pseudonymises_the_numbers_of_an_intact_audit_log(db_url: str) -> None:
+    engine = old_schema(db_url, "0003_list_entry_no_fk")
+    try:
+        hashes = _old_audit_log(engine, PAYLOADS)
+    finally:
+        engine.dispose()
+    database.upgrade(db_url)
+    with database.transaction(db_url, write=False) as session:
+        records = list(list_records(session))
+        key = erasure.database_key(session, create=False)
+        assert key is not None and verify_chain(session).ok
+        text = str([r.payload for r in records])
+        assert not erasure.E164_IN_TEXT.search(text)
+        assert records[0].payload["numbers"] == [erasure.pseudonym(key, "+33612345678")]
+        assert (
+            records[2].payload["reason"] == f"called {erasure.pseudonym(key, '+33699999999')} back"
+        )
+        assert records[1].payload == PAYLOADS[1]
+        last = records[-1]
+        assert last.kind == "audit_pseudonymised"
+        assert last.payload == {"first_record": 1, "records": 3, "previous_head": hashes[-1]}
+        assert [r.kind for r in list_records(session, about="+15105550123")] == ["optout_add"]
+
+
+def test_0004_leaves_an_already_broken_audit_log_reported_where_it_broke(db_url: str) -> None:
+    engine = old_schema(db_url, "0003_list_entry_no_fk")
+    try:
+        _old_audit_log(engine, PAYLOADS)
+        with engine.begin() as connection:  # someone edits the second record
+            connection.execute(
+                text("UPDATE audit_record SET payload = :p WHERE id = 2"),
+                {"p": '{"numbers": [], "reason": "edited"}'},
+            )
+    finally:
+        engine.dispose()
+    database.upgrade(db_url)
+    with database.transaction(db_url, write=False) as session:
+        check = verify_chain(session)
+        assert check.first_bad_id == 2
+        records = list(list_records(session))
+        assert records[2].payload == PAYLOADS[2]  # after the break: not rewritten

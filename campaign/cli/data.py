@@ -1,9 +1,9 @@
 """Commands on the database and its data: ``db upgrade``, ``db current``, ``db backup``,
-``purge``."""
+``purge``, ``forget``."""
 
 import click
 
-from campaign import database, retention
+from campaign import database, forget, retention
 from campaign.cli.base import Settings, cli, emit_json, json_option, now, say, session_for
 
 
@@ -104,3 +104,75 @@ def purge_command(ctx: click.Context, period: str, dry_run: bool, as_json: bool)
         f"{result.contacts:,} contact records, {result.numbers:,} numbers, "
         f"{result.calls:,} calls, {result.merges:,} merges"
     )
+
+
+@cli.command("forget")
+@click.argument("who", metavar="NUMBER|EMAIL")
+@click.option("--region", default="FR", show_default=True, help="Country of national numbers.")
+@click.option("--dry-run", is_flag=True, help="Count what would be erased; change nothing.")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@json_option
+@click.pass_context
+def forget_command(
+    ctx: click.Context, who: str, region: str, dry_run: bool, yes: bool, as_json: bool
+) -> None:
+    """Erase a person on request (GDPR) and keep their numbers blocked.
+
+    \b
+    Deletes every contact record with that number or e-mail address, in every
+    campaign, with the records merged with it; deletes their numbers from the
+    opt-outs, consents, contracts and list copies, and blanks their calls'
+    notes (the calls stay, anonymised, in the funnel). Each number stays
+    blocked as a keyed hash: a file that brings it back is still screened out.
+    The audit log records the erasure with counts and pseudonyms only.
+    Cannot be undone: asks for confirmation unless --yes.
+    Examples:
+      campaign forget "06 12 34 56 78" --dry-run
+      campaign forget jean.dupont@example.fr --yes
+      campaign forget +15105550123 --yes --json
+    """
+    with session_for(ctx, write=False) as session:
+        planned = forget.forget(session, who, region=region, dry_run=True, now=now())
+    if dry_run:
+        _show_erasure(planned, as_json)
+        return
+    if not yes:
+        click.confirm(
+            f"Erase {_what(planned)}, anonymise {_count(planned.calls, 'call')} and block "
+            f"{_count(planned.blocked, 'number')}? This cannot be undone",
+            abort=True,
+            err=True,
+        )
+    with session_for(ctx) as session:
+        result = forget.forget(session, who, region=region, now=now())
+    if not database.checkpoint(_url(ctx)):
+        say(ctx, "Warning: a reader kept the write-ahead log busy; it empties at its next use.")
+    _show_erasure(result, as_json)
+
+
+def _count(value: int, noun: str) -> str:
+    return f"{value:,} {noun}{'' if value == 1 else 's'}"
+
+
+def _what(result: forget.Erasure) -> str:
+    return f"{_count(result.contacts, 'contact record')} and {_count(result.merges, 'merge')}"
+
+
+def _show_erasure(result: forget.Erasure, as_json: bool) -> None:
+    if as_json:
+        emit_json(result.as_dict())
+        return
+    where = f" Campaigns: {', '.join(result.campaigns)}." if result.campaigns else ""
+    blocked = _count(result.blocked, "number")
+    if result.dry_run:
+        click.echo(
+            f"Would erase {_what(result)}, anonymise {_count(result.calls, 'call')}, and block "
+            f"{blocked} (kept as keyed hashes).{where}"
+        )
+    else:
+        click.echo(
+            f"Erased {_what(result)}, anonymised {_count(result.calls, 'call')}; blocked "
+            f"{blocked} (kept as keyed hashes).{where}"
+        )
+    if result.target == "email" and not result.contacts:
+        click.echo("No contact has that address: nothing to erase, no number to block.")

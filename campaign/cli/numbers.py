@@ -13,6 +13,7 @@ from campaign.cli.base import (
 )
 from campaign.rendering import render
 from suppression import audit, lists, optouts, screening
+from suppression.consents import e164_of
 from suppression.listfiles import FORMATS
 
 # ---------------------------------------------------------------- lists
@@ -287,14 +288,26 @@ def screen(
 @cli.group("audit", invoke_without_command=True)
 @click.option("--kind", help="Only records of this kind (screening, list_import, optout_add...).")
 @click.option("--limit", type=click.IntRange(min=1), help="Only the last N records.")
+@click.option("--number", help="Only records about this number (named there by pseudonym).")
+@click.option("--region", default="FR", show_default=True, help="Country of a national --number.")
 @json_option
 @click.pass_context
-def audit_group(ctx: click.Context, kind: str | None, limit: int | None, as_json: bool) -> None:
+def audit_group(
+    ctx: click.Context,
+    kind: str | None,
+    limit: int | None,
+    number: str | None,
+    region: str,
+    as_json: bool,
+) -> None:
     """The audit log: imports, screenings, merges, checks, exports, hash-chained.
 
     \b
+    Records name phone numbers by pseudonym (# and 15 hex digits, a keyed
+    hash): --number finds the records about one number.
     Examples:
       campaign audit --kind screening
+      campaign audit --number "06 12 34 56 78"
       campaign audit --json --limit 5
       campaign audit verify
       campaign audit export -o audit.jsonl
@@ -302,7 +315,8 @@ def audit_group(ctx: click.Context, kind: str | None, limit: int | None, as_json
     if ctx.invoked_subcommand is not None:
         return
     with session_for(ctx, write=False) as session:
-        records = audit.list_records(session, kind=kind, limit=limit)
+        about = e164_of(number, region) if number is not None else None
+        records = audit.list_records(session, kind=kind, limit=limit, about=about)
         rows = [
             {
                 "id": r.id,
