@@ -331,6 +331,7 @@ def import_list(
             unchanged, duplicates = tally.valid - added, 0
             entries = previous_entries - removed + added
             usable = tally.valid + removals.valid
+        bulk.refresh_statistics(session)
 
     if usable == 0:
         raise ListFileError(

@@ -60,6 +60,13 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
 
 
+# E.164 numbers compared byte by byte. On PostgreSQL a database's default collation (fr_FR,
+# en_US, even C.UTF-8) compares text through the C library: sorting and indexing the millions
+# of numbers of a list import took twice as long as with "C" (migration 0005). SQLite's default
+# is already bytewise.
+E164_BYTES = String(16).with_variant(String(16, collation="C"), "postgresql")
+
+
 class OppositionList(Base):
     """A do-not-call list from a registry (Bloctel, US DNC, TPS...) or a purchased file."""
 
@@ -116,7 +123,7 @@ class ListEntry(Base):
     __table_args__ = {"sqlite_with_rowid": False}
 
     list_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    e164: Mapped[str] = mapped_column(String(16), primary_key=True)
+    e164: Mapped[str] = mapped_column(E164_BYTES, primary_key=True)
     registered_at: Mapped[date | None] = mapped_column(Date)
     version_id: Mapped[int] = mapped_column(Integer)
 

@@ -19,7 +19,7 @@ from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import Any, TypeVar
 
-from suppression.phone import Rejection, e164_or_rejection
+from suppression.phone import Rejection, e164s_in_order
 
 T = TypeVar("T")
 A = TypeVar("A")
@@ -44,7 +44,7 @@ def paused_gc() -> Iterator[None]:
 
 
 def normalise_chunk(raws: list[str], region: str) -> Normalised:
-    return [e164_or_rejection(raw, region) for raw in raws]
+    return e164s_in_order(raws, region)
 
 
 def worth_parallel(path: str | Path, parallel: bool | None) -> bool:
@@ -73,10 +73,11 @@ def mapped_chunks(
     args: tuple[Any, ...],
     *,
     parallel: bool,
+    helpers: int = 1,
 ) -> Iterator[tuple[T, R]]:
     """For each ``(payload, raws)``, yield ``(payload, function(raws, *args))`` in order, the
-    calls running in one helper process when ``parallel``. ``function`` must be a module-level
-    function (it is sent to the helper by name)."""
+    calls running in ``helpers`` helper processes when ``parallel``. ``function`` must be a
+    module-level function (it is sent to the helpers by name)."""
     if not parallel:
         for payload, raws in chunks:
             yield payload, function(raws, *args)
@@ -84,7 +85,7 @@ def mapped_chunks(
     # fork, not spawn: spawn re-imports the caller's main module, which breaks any script that
     # lacks an ``if __name__ == "__main__"`` guard. The pool forks its one worker when it is
     # built, before it starts its own threads; the worker never touches the caller's state.
-    with multiprocessing.get_context("fork").Pool(1) as pool:
+    with multiprocessing.get_context("fork").Pool(helpers) as pool:
         pending: deque[tuple[T, AsyncResult[R]]] = deque()
         for payload, raws in chunks:
             pending.append((payload, pool.apply_async(function, (raws, *args))))

@@ -143,7 +143,13 @@ def screen_file(
                             progress(table.progress())
                 else:
                     args = (region, database, sorted(expected))
-                    for chunk, found in mapped_chunks(lookup_chunk, chunks, args, parallel=True):
+                    # A helper waiting for the server leaves its core idle: a second one
+                    # normalises the next chunk meanwhile.
+                    helpers = 2 if database.startswith("postgresql:") else 1
+                    mapped = mapped_chunks(
+                        lookup_chunk, chunks, args, parallel=True, helpers=helpers
+                    )
+                    for chunk, found in mapped:
                         numbers, listed, versions = found
                         # The helper reads committed data through its own connection: if it
                         # saw other list versions (an import committed meanwhile, or this

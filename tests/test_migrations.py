@@ -277,6 +277,15 @@ def test_the_migrations_build_exactly_the_models_schema(db_url: str) -> None:
             command.downgrade(database._alembic(connection), "base")
             command.upgrade(database._alembic(connection), "head")
             diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+            if connection.dialect.name == "postgresql":  # which autogenerate does not compare
+                collation = connection.execute(
+                    text(
+                        "SELECT collation_name FROM information_schema.columns WHERE "
+                        "table_schema = current_schema() AND table_name = 'list_entry' "
+                        "AND column_name = 'e164'"
+                    )
+                ).scalar_one()
+                assert collation == "C"
         assert diff == []
     finally:
         engine.dispose()
