@@ -175,6 +175,7 @@ _CANONICAL: Final = str.maketrans(
 # accept strings that phonenumbers reads differently. Bytes, because bytes.translate is several
 # times faster than str.translate with a dict and the common input is ASCII.
 _SEPARATORS: Final = b" .-/()"
+_NO_SEPARATORS: Final = str.maketrans(dict.fromkeys(_SEPARATORS.decode()))
 
 _EXTENSION: Final = re.compile(
     r"(?<![^\W\d_])(?:poste|ext(?:ension)?\.?|x|\#)\s*[:.]?\s*([0-9]{1,6})\s*$",
@@ -257,6 +258,20 @@ _FR_ANY_TYPE: Final = re.compile(
 # lines e164_or_rejection turns into "+33" + the 9 digits by its fast path. ASCII digits only.
 _FR_PLAIN_LINES: Final = re.compile(
     "(?:0?(?!{})(?=(?:{})\n)(?:{})\n)*+".format(
+        "|".join(prefix[1:] for prefix in _FRENCH_OVERSEAS),
+        "(?!)" if _FR_GENERAL is None else _FR_GENERAL.pattern,
+        _FR_ANY_TYPE.pattern,
+    ),
+    re.ASCII,
+)
+
+
+# The same decision for a prospect file's cells once the separators the fast path ignores are
+# gone ("06 12 34 56 78", "+33 (0)6 12 34 56 78", "0033 6..."): each line +33 or 0033 and an
+# optional trunk zero, or a national number without an overseas prefix, then 9 digits valid for
+# the same patterns: exactly the lines e164_or_rejection turns into "+33" + the last 9 digits.
+_FR_SHAPED_LINES: Final = re.compile(
+    "(?:(?:(?:\\+33|0033)0?|0?(?!{}))(?=[1-9][0-9]{{8}}\n)(?=(?:{})\n)(?:{})\n)*+".format(
         "|".join(prefix[1:] for prefix in _FRENCH_OVERSEAS),
         "(?!)" if _FR_GENERAL is None else _FR_GENERAL.pattern,
         _FR_ANY_TYPE.pattern,
@@ -484,6 +499,41 @@ def e164s_or_rejections(
             position += len(raw) + 1
             index += 1
     return accepted, refused
+
+
+def e164s_in_order(raws: Sequence[str], region: str = "FR") -> list[str | Rejection]:
+    """``e164_or_rejection`` of each of ``raws``, in order. For region FR, runs of French numbers
+    in the common shapes of prospect files (``06 12 34 56 78``, ``+33 6 12 34 56 78``,
+    ``0612345678``) are decided by one regular expression over the whole run, separators taken
+    out of all of them at once; any other cell goes through ``e164_or_rejection``."""
+    if region.upper() != "FR" or max(map(len, raws), default=0) > _MAX_INPUT_LENGTH:
+        return [e164_or_rejection(raw, region) for raw in raws]
+    joined = "\n".join(raws) + "\n"
+    if not joined.isascii():
+        # Canonical digits and spaces, as e164_or_rejection makes them, in the few cells that
+        # need it; a line still holding other characters matches no shape and goes to it.
+        canonical = (raw if raw.isascii() else raw.translate(_CANONICAL) for raw in raws)
+        joined = "\n".join(canonical) + "\n"
+    if joined.isascii():
+        shaped = joined.encode().translate(None, _SEPARATORS).decode("ascii")
+    else:
+        shaped = joined.translate(_NO_SEPARATORS)
+    if shaped.count("\n") != len(raws):  # a cell holding a line break
+        return [e164_or_rejection(raw, region) for raw in raws]
+    found: list[str | Rejection] = []
+    position, index = 0, 0
+    while index < len(raws):
+        run = _FR_SHAPED_LINES.match(shaped, position)
+        end = position if run is None else run.end()
+        if end > position:
+            found += ["+33" + line[-9:] for line in shaped[position : end - 1].split("\n")]
+            index = len(found)
+            position = end
+        if index < len(raws):
+            found.append(e164_or_rejection(raws[index], region))
+            position = shaped.index("\n", position) + 1
+            index += 1
+    return found
 
 
 def timezones_for(e164: str) -> tuple[str, ...]:

@@ -286,6 +286,38 @@ def test_to_e164_is_normalize_e164(raw: str, region: str) -> None:
     )
 
 
+# Screening decides a chunk of cells at a time (e164s_in_order): the very result of deciding
+# them one at a time, whatever the mix, line breaks, long cells and other regions included.
+chunk_cells = st.one_of(
+    french_cells(),
+    messy_text,
+    st.sampled_from(("", "N/A", "0690 12 34 56", "06 12\n34 56 78", " " * 250 + "0612345678")),
+    st.text(max_size=20),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(raws=st.lists(chunk_cells, max_size=30), region=regions)
+@example(raws=["06 12 34 56 78", "+33 (0)7 51 63 46 13", "0033 6 12 34 56 78"], region="FR")
+@example(raws=["０６ １２ ３４ ５６ ７８", "06\u202f12\u202f34\u202f56\u202f78", "é"], region="FR")
+@example(raws=["0612345678", "06 12\n34 56 78", "0612345678"], region="FR")
+def test_chunks_are_decided_as_one_cell_at_a_time(raws: list[str], region: str) -> None:
+    assert phone.e164s_in_order(raws, region) == [e164_or_rejection(raw, region) for raw in raws]
+
+
+def test_chunks_of_common_shapes_never_reach_the_cell_by_cell_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cells = ["06 12 34 56 78", "+33 (0)7 51 63 46 13", "0033 6.12.34.56.78", "612345678"]
+
+    def refuse(raw: str, region: str = "FR") -> None:
+        raise AssertionError(f"{raw!r} went cell by cell")
+
+    monkeypatch.setattr(phone, "e164_or_rejection", refuse)
+    assert phone.e164s_in_order(cells * 50, "FR") == ["+33612345678", "+33751634613",
+        "+33612345678", "+33612345678"] * 50  # fmt: skip
+
+
 @settings(max_examples=300, deadline=None)
 @given(raw=cells)
 def test_normalize_is_idempotent(raw: str) -> None:
