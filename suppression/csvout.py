@@ -33,6 +33,7 @@ def neutralize_cell(value: str) -> str:
 
 
 _FORMULA_FIRST: Final = frozenset(_FORMULA_TRIGGERS)
+FORMULA_FIRST: Final = _FORMULA_FIRST  # for callers that neutralise cells as they build rows
 
 
 class _HashingSink:
@@ -118,6 +119,20 @@ class SafeCsvWriter:
             self._writer.writerows(
                 ["'" + cell if cell[:1] in first else cell for cell in row] for row in rows
             )
+        except OSError as exc:
+            raise _write_error(exc, self.path) from None
+        self.rows += len(rows)
+
+    def write_neutralised(self, rows: Sequence[Sequence[str]]) -> None:
+        """Write rows whose every cell already went through :func:`neutralize_cell` (the
+        caller built them so, in the same pass that made them): ``write_many`` without
+        checking the cells a second time."""
+        if self._finished:
+            raise InvalidArgumentError(
+                "cannot write a row after the file was closed", file=self.path
+            )
+        try:
+            self._writer.writerows(rows)
         except OSError as exc:
             raise _write_error(exc, self.path) from None
         self.rows += len(rows)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from suppression import audit, bulk
 from suppression.bulk import Listed
 from suppression.columns import find_phone_column
-from suppression.csvout import SafeCsvWriter
+from suppression.csvout import FORMULA_FIRST, SafeCsvWriter, neutralize_cell
 from suppression.lists import ListStatus, select_lists
 from suppression.models import ListVersion
 from suppression.optouts import find_optouts, optout_count
@@ -293,17 +293,19 @@ class _ChunkScreen:
         self.counts: Counter[str] = Counter()
         self.by_list: Counter[str] = Counter()
         self.by_reason: Counter[str] = Counter()
-        self.pending: dict[str, list[list[str]]] = {kind: [] for kind in OUTPUTS}
-        self.irregular_callable = 0
+        self.pending: dict[str, list[list[str]]] = {kind: [] for kind in ("blocked", "rejected")}
+        self.callable_rows: list[list[str]] = []  # already neutralised
         self.any_optouts = optout_count(session) > 0
 
     def _write(self, kind: str, cells: list[str], e164: str, reason: str) -> None:
         # Cells beyond the header's width (ragged rows) stay after the added columns.
         width = self.width
+        row = [*cells[:width], e164, kind, reason, *cells[width:]]
+        if kind == "callable":  # with the fast path's rows, in order, neutralised likewise
+            self.callable_rows.append([neutralize_cell(cell) for cell in row])
+            return
         self.counts[kind] += 1
-        if kind == "callable":
-            self.irregular_callable += 1
-        self.pending[kind].append([*cells[:width], e164, kind, reason, *cells[width:]])
+        self.pending[kind].append(row)
 
     def __call__(
         self, chunk: list[list[str]], numbers: Normalised, listed: Listed | None = None
@@ -313,12 +315,16 @@ class _ChunkScreen:
             listed = bulk.find_listed(self.session, unique, list(self.names))
         # Most companies' opt-out lists are empty or small: skip the lookup when there is none.
         opted = find_optouts(self.session, unique) if self.any_optouts else {}
-        width, callable_rows = self.width, self.pending["callable"]
+        width, callable_rows, first = self.width, self.callable_rows, FORMULA_FIRST
         for cells, e164 in zip(chunk, numbers, strict=True):
             # The common case first, without method calls: most rows are callable and regular.
+            # Their cells are neutralised here, as the row is built (the e164 always starts
+            # with "+"), and written as they are.
             if e164.__class__ is str and e164 not in listed and e164 not in opted:
                 if len(cells) == width:
-                    callable_rows.append([*cells, e164, "callable", ""])
+                    row = ["'" + cell if cell[:1] in first else cell for cell in cells]
+                    row += ("'" + e164, "callable", "")
+                    callable_rows.append(row)
                     continue
                 self._write("callable", cells, e164, "")
                 continue
@@ -347,10 +353,9 @@ class _ChunkScreen:
                 self._write("blocked", cells, e164, "; ".join(reasons))
             else:
                 self._write("callable", cells, e164, "")
+        self.counts["callable"] += len(callable_rows)
+        self.writers["callable"].write_neutralised(callable_rows)
+        callable_rows.clear()
         for kind, rows in self.pending.items():
-            if kind == "callable":
-                # _write counted the irregular rows already; count the fast-path ones here.
-                self.counts[kind] += len(rows) - self.irregular_callable
-                self.irregular_callable = 0
             self.writers[kind].write_many(rows)
             rows.clear()
