@@ -213,6 +213,7 @@ FILLS = {
     "0001_initial": FIRST_SCHEMA_ROWS,
     "0002_outcomes": SECOND_SCHEMA_ROWS,
     "0003_list_entry_no_fk": SECOND_SCHEMA_ROWS,  # 0003 only dropped a foreign key
+    "0004_erasure": {**SECOND_SCHEMA_ROWS, "erased_number": [{"digest": "e" * 64, "erased_at": T}]},
 }
 
 
