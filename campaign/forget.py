@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, text, update
+from sqlalchemy import delete, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from campaign.models import CallEvent, Campaign, Contact, ContactNumber, Merge
@@ -66,10 +66,13 @@ def forget(
     """Erase the person known by ``who`` (a number as written, or an e-mail address); see the
     module docstring for what goes and what stays."""
     email, number = _target(who, region)
-    found = select(ContactNumber.contact_id).where(ContactNumber.e164 == number)
-    if email is not None:
-        found = select(Contact.id).where(func.lower(func.trim(Contact.email)) == email)
-    hit = set(session.scalars(found))
+    if email is None:
+        hit = set(
+            session.scalars(select(ContactNumber.contact_id).where(ContactNumber.e164 == number))
+        )
+    else:  # compared here: SQLite's lower() folds ASCII letters only
+        addresses = session.execute(select(Contact.id, Contact.email).where(Contact.email != ""))
+        hit = {i for i, address in addresses if address.strip().casefold() == email}
     ids = sorted(
         member for members in people(session).values() if hit & set(members) for member in members
     )
@@ -124,7 +127,7 @@ def _target(who: str, region: str) -> tuple[str | None, str | None]:
             raise InvalidArgumentError(
                 f"{who!r} is not an e-mail address", hint="write it like name@example.fr"
             )
-        return text_.lower(), None
+        return text_.casefold(), None
     parsed = normalize(text_, region)
     if not isinstance(parsed, PhoneNumber):
         raise InvalidArgumentError(
@@ -192,26 +195,32 @@ def _campaigns(session: Session, ids: list[int]) -> set[int]:
 
 def _anonymise(session: Session, calls: list[CallEvent], alias: str) -> None:
     """Strip the calls of what says who was called: all of them under one pseudonym, ``alias``
-    (the erased number's or address's), so the funnel still counts one person. A call already
-    kept under that pseudonym (logged again after an earlier erasure) is the same call: the
-    copy goes."""
+    (the erased number's or address's), so the funnel still counts one person. Two of the
+    person's numbers called at the same moment with the same outcome cannot share it (a call is
+    unique by campaign, number, moment and outcome): the second keeps its own number's
+    pseudonym. A call already kept under its pseudonym (logged again after an earlier erasure)
+    is the same call: the copy goes."""
     if not calls:
         return
     key = erasure.database_key(session)
     assert key is not None
-    renamed = {call.id: call.e164 if call.e164[:1] == "#" else alias for call in calls}
+    own = {call.id: erasure.pseudonym(key, call.e164) for call in calls}
     with session.no_autoflush:
         twins = select(CallEvent).where(
-            CallEvent.e164.in_(set(renamed.values())), CallEvent.id.not_in(list(renamed))
+            CallEvent.e164.in_({alias, *own.values()}), CallEvent.id.not_in(list(own))
         )
-        kept = {(c.campaign_id, c.e164, c.at, c.outcome) for c in session.scalars(twins)}
+        earlier = {(c.campaign_id, c.e164, c.at, c.outcome) for c in session.scalars(twins)}
+    taken: set[tuple[int, str, datetime, str]] = set()
     for call in calls:
-        identity = (call.campaign_id, renamed[call.id], call.at, call.outcome)
-        if identity in kept:
+        name = alias
+        if (call.campaign_id, alias, call.at, call.outcome) in taken:
+            name = own[call.id]
+        identity = (call.campaign_id, name, call.at, call.outcome)
+        if identity in earlier:
             session.delete(call)
             continue
-        kept.add(identity)
-        call.e164 = renamed[call.id]
+        taken.add(identity)
+        call.e164 = name
         call.contact_id = None
         call.raw = ""
         call.note = ""

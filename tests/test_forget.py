@@ -226,3 +226,20 @@ def test_bad_input_to_the_library_is_refused(session: Session) -> None:
         forget(session, "not a number", now=NOW)
     count = session.scalar(select(func.count()).select_from(CallEvent))
     assert count == 0
+
+
+def test_two_numbers_called_at_the_same_moment_stay_two_calls(
+    session: Session, tmp_path: Path
+) -> None:
+    new_campaign(session, "c", audience="business", now=NOW)
+    rows = "Nom;Email;Téléphone;Mobile\nÉlodie Durand;Élodie.Durand@Exemple.fr;01 45 67 89 01;06 12 34 56 78\n"
+    import_contacts(session, "c", write(tmp_path / "p.csv", rows), now=NOW)
+    moment = NOW - timedelta(days=1)
+    for number in ("01 45 67 89 01", "06 12 34 56 78"):  # the dialer tried both at once
+        log_call(session, "c", number, "no_answer", at=moment, now=NOW)
+    # Found by address whatever the case, accents included (SQLite's lower() is ASCII-only).
+    result = forget(session, "élodie.durand@exemple.FR", now=NOW)
+    assert (result.contacts, result.calls, result.blocked) == (1, 2, 2)
+    calls = list(session.scalars(select(CallEvent)))
+    assert len(calls) == 2 and all(c.e164.startswith("#") and c.raw == "" for c in calls)
+    assert len({c.e164 for c in calls}) == 2  # the second under its own number's pseudonym
