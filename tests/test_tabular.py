@@ -765,6 +765,45 @@ def test_safe_csv_writer_output(tmp_path: Path) -> None:
     ]
 
 
+# Batches are written without the csv module where no cell needs quoting: byte for byte what
+# the csv module writes, whatever the cells (delimiters, quotes, line breaks, NULs, empty cells,
+# one-cell rows), mixed with rows written one at a time.
+_WRITER_CELLS = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(["", ";", ",", '"', "\n", "\r", "a;b", 'dit "non"', "\x00", "=1+1", " x "]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    batches=st.lists(
+        st.lists(st.lists(_WRITER_CELLS, min_size=1, max_size=5), max_size=6), max_size=4
+    ),
+    delimiter=st.sampled_from(DELIMITERS),
+)
+def test_batches_are_written_exactly_as_the_csv_module_writes_them(
+    batches: list[list[list[str]]], delimiter: str
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "out.csv"
+        expected = io.StringIO()
+        reference = csv.writer(expected, delimiter=delimiter, lineterminator="\r\n")
+        reference.writerow(["h"])
+        with SafeCsvWriter(path, ["h"], delimiter=delimiter) as writer:
+            for n, batch in enumerate(batches):
+                neutralised = [[neutralize_cell(cell) for cell in row] for row in batch]
+                reference.writerows(neutralised)
+                if n % 3 == 0:
+                    writer.write_many(batch)
+                elif n % 3 == 1:
+                    writer.write_neutralised(neutralised)
+                else:
+                    for row in batch:
+                        writer.write(row)
+        assert path.read_bytes() == b"\xef\xbb\xbf" + expected.getvalue().encode("utf-8")
+        assert writer.rows == sum(len(batch) for batch in batches)
+
+
 def test_safe_csv_writer_close_returns_sha_and_counts(tmp_path: Path) -> None:
     writer = SafeCsvWriter(tmp_path / "o.csv", ["A"], delimiter=",")
     for i in range(10):
