@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -266,15 +268,12 @@ def _version_numbers(session: Session, list_ids: Iterable[int]) -> dict[int, int
 
 
 def _chunks(table: TableReader, index: int) -> Iterator[tuple[list[list[str]], list[str]]]:
-    """The table's rows in chunks, each with the cells of its number column."""
-    chunk: list[list[str]] = []
-    for _, cells in table:
-        chunk.append(cells)
-        if len(chunk) == CHUNK_ROWS:
-            yield chunk, [row[index] if index < len(row) else "" for row in chunk]
-            chunk = []
-    if chunk:
-        yield chunk, [row[index] if index < len(row) else "" for row in chunk]
+    """The table's rows in chunks, each with the cells of its number column (every row has at
+    least the header's width: the reader pads short ones)."""
+    rows = iter(table)
+    column = itemgetter(index)
+    while chunk := [cells for _, cells in islice(rows, CHUNK_ROWS)]:
+        yield chunk, list(map(column, chunk))
 
 
 class _ChunkScreen:
