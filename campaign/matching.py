@@ -77,6 +77,12 @@ either side weighs nothing:
     town (ratio >= 85) / other; region / other                          +3 / -1; +1 / -1
     company >= 90 / below 50 and neither within the other               +3 / -2
 
+A name of 4 letters or more one typo from the other counts as agreeing (ratio 100): a last name
+with one letter wrong or two adjacent letters swapped (Matthews/Mattehws, Osfield/Osfoeld), a
+first name with two adjacent letters swapped only (Whtie/White, Kiar/Kira), since first names one
+letter apart are often two names (Marie/Mario, Anne/Anna). ``ratio`` counts a swap as two edits,
+so a short name typed with a swap fell to the middle band.
+
 score = 100 / (1 + 2 ** (19.5 - bits)): the threshold 85 needs 22 bits, as much as a full name and
 a full date of birth together (so the same name and date in two towns, 19 bits, stay two, as with
 the fuzzy rule). Rules first: both records with a person name and a last name; Jean/Jeanne never;
@@ -92,8 +98,9 @@ that swapped names meet; (first three or last three letters of the last name, fi
 department or city), for typos the code does not absorb (Garcia/Garcai); (code of the last name,
 company), for records without a place; (code of any word of the company, department or city) for
 records without a person name; for records with a date of birth or an address, (full date of
-birth, first letter of either name's code) and each half of the SIREN (first five, last five
-digits). A block of more than 40 records is sorted (by name, or by
+birth, first letter of either name's code), (full date of birth, department or city), so that a
+married name without a first name meets its maiden name, and each half of the SIREN (first five,
+last five digits). A block of more than 40 records is sorted (by name, or by
 company) and each record compared with the next 8 only: 3,000 "Jean Martin, 75001" cost 24,000
 comparisons a blocking instead of 4.5 million, and still chain into one cluster. The phonetic
 code is a light French reduction (ph = f, qu = k, c = s or k, y = i, silent h, vowels after the
@@ -703,11 +710,20 @@ def _name_weights(a: PersonTokens, b: PersonTokens) -> tuple[float, float] | Non
     if not a.last or not b.last:
         return None
     last = max(ratio(a.last, b.last), ratio(a.last_with_particles, b.last_with_particles))
+    if len(a.last) >= 4 and _one_edit(a.last, b.last):
+        last = 100.0  # one typo: Matthews/Mattehws, Osfield/Osfoeld
     last_weight = 7.0 if last >= 90.0 else 3.0 if last >= 75.0 else -4.0
     if not a.first or not b.first:
         return last_weight, 0.0
     first = _first_score(a.first, b.first)
+    if _transposed("".join(a.first), "".join(b.first)):
+        first = 100.0  # Whtie/White, Kiar/Kira; not one letter wrong: Marie/Mario
     return last_weight, 5.0 if first >= 90.0 else 2.0 if first >= 70.0 else -3.0
+
+
+def _transposed(a: str, b: str) -> bool:
+    """Two adjacent letters swapped, in words of 4 letters or more."""
+    return len(a) >= 4 and a != b and _one_edit(a, b) and sorted(a) == sorted(b)
 
 
 def _street_weight(a: tuple[str, ...], b: tuple[str, ...]) -> float:
@@ -900,6 +916,9 @@ def _evidence_keys(f: _Features) -> Iterator[str]:
         for code in (f.last_code, f.swapped_code):
             if code:
                 yield f"birth|{f.birth}|{code[0]}"
+        # Or with the place: a married name whose first name is missing or garbled.
+        for place in f.places:
+            yield f"birth|{f.birth}|{place}"
     if f.siren:
         yield f"siren<|{f.siren[:5]}"
         yield f"siren>|{f.siren[4:]}"

@@ -459,6 +459,24 @@ MUST_LINK_BY_EVIDENCE: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
             "extra": born("19800112", "residence lespins", "", "12 ruedes lilas"),
         },
     ),
+    "typos in both names (a letter wrong, a swap), another date, at one home with one SIREN": (
+        {**JEAN, "siren": "123456789", "extra": born("19800112", "rue des Lilas", "12")},
+        {
+            **JEAN,
+            "first_name": "Jaen",
+            "last_name": "Dupomt",
+            "siren": "123456789",
+            "extra": born("19310622", "rue des Lilas", "12"),
+        },
+    ),
+    "a married name without a first name: one date of birth, one home of two lines": (
+        {"last_name": "Dupont", **LYON, "extra": born("19800112", "rue des Lilas", "12", "Bât. B")},
+        {
+            "last_name": "Lefèvre",
+            **LYON,
+            "extra": born("19800112", "rue des Lilas", "12", "Bât. B"),
+        },
+    ),
     "a typo in the last name and in the SIREN beyond one digit, no date on one side": (
         {**JEAN, "siren": "123456789", "extra": HOME},
         {
@@ -511,6 +529,10 @@ MUST_NOT_LINK_BY_EVIDENCE: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "one name and one date of birth in two towns": (
         {**JEAN, "extra": born("19800112")},
         {**JEAN, "postcode": "33000", "city": "Bordeaux", "extra": born("19800112")},
+    ),
+    "two people born on one day in one town, no name in common": (
+        {"last_name": "Dupont", **LYON, "extra": born("19800112")},
+        {"first_name": "Paul", "last_name": "Martin", **LYON, "extra": born("19800112")},
     ),
     "Jean and Jeanne Dupont, twins at one home": (
         {**JEAN, "extra": born("19800112", "rue des Lilas", "12")},
