@@ -97,7 +97,8 @@ class SafeCsvWriter:
             raise _write_error(exc, self.path) from None
         self._sink = _HashingSink(handle, self.path)
         self._writer = csv.writer(self._sink, delimiter=delim, lineterminator="\r\n")
-        self._delimiter = delim
+        self._delimiter = self.delimiter = delim
+        self._after_delimiter = tuple(delim + trigger for trigger in _FORMULA_TRIGGERS)
         self._one_row = io.StringIO()  # the rows that need quoting, one at a time
         # Same line end as the file's: the csv module quotes a cell holding one of its characters.
         self._row_writer = csv.writer(self._one_row, delimiter=delim, lineterminator="\r\n")
@@ -124,23 +125,47 @@ class SafeCsvWriter:
             [["'" + cell if cell[:1] in first else cell for cell in row] for row in rows]
         )
 
-    def write_neutralised(self, rows: Sequence[Sequence[str]]) -> None:
+    def plain_line(self, cells: Sequence[str]) -> str | None:
+        """The line of ``cells`` when none of them needs neutralising nor quoting (their join
+        by the delimiter, without line end), else None. Such a line may be extended with more
+        such cells and handed to ``write_neutralised``."""
+        delimiter = self._delimiter
+        line = delimiter.join(cells)
+        if (
+            len(cells) < 2  # the csv module quotes a lone empty cell
+            or line.count(delimiter) != len(cells) - 1  # a cell holds the delimiter
+            or line[:1] in _FORMULA_FIRST
+            or '"' in line
+            or "\n" in line
+            or "\r" in line
+        ):
+            return None
+        # Every delimiter is a cell boundary: a cell starts with a trigger only after one.
+        for after in self._after_delimiter:
+            if after in line:
+                return None
+        return line
+
+    def write_neutralised(self, rows: Sequence[Sequence[str] | str]) -> None:
         """Write rows whose every cell already went through :func:`neutralize_cell` (the
-        caller built them so, in the same pass that made them): ``write_many`` without
-        checking the cells a second time."""
+        caller built them so, in the same pass that made them), or lines from ``plain_line``:
+        ``write_many`` without checking the cells a second time."""
         if self._finished:
             raise InvalidArgumentError(
                 "cannot write a row after the file was closed", file=self.path
             )
         self._write_lines(rows)
 
-    def _write_lines(self, rows: Sequence[Sequence[str]]) -> None:
+    def _write_lines(self, rows: Sequence[Sequence[str] | str]) -> None:
         """Write ``rows`` as they are, in one piece. A row none of whose cells needs quoting
         (no delimiter, quote or line break; two cells or more) is its cells joined by the
         delimiter, exactly what the csv module writes for it, three times faster; any other
         row goes through the csv module."""
         delimiter, lines = self._delimiter, []
         for row in rows:
+            if row.__class__ is str:  # a plain line already
+                lines.append(row)
+                continue
             line = delimiter.join(row)
             if (
                 line.count(delimiter) == len(row) - 1 > 0

@@ -293,7 +293,8 @@ class _ChunkScreen:
         self.by_list: Counter[str] = Counter()
         self.by_reason: Counter[str] = Counter()
         self.pending: dict[str, list[list[str]]] = {kind: [] for kind in ("blocked", "rejected")}
-        self.callable_rows: list[list[str]] = []  # already neutralised
+        self.callable_rows: list[list[str] | str] = []  # neutralised cells, or plain lines
+        self.delimiter = writers["callable"].delimiter
         self.any_optouts = optout_count(session) > 0
 
     def _write(self, kind: str, cells: list[str], e164: str, reason: str) -> None:
@@ -315,12 +316,19 @@ class _ChunkScreen:
         # Most companies' opt-out lists are empty or small: skip the lookup when there is none.
         opted = find_optouts(self.session, unique) if self.any_optouts else {}
         width, callable_rows, first = self.width, self.callable_rows, FORMULA_FIRST
+        plain, delimiter = self.writers["callable"].plain_line, self.delimiter
         for cells, e164 in zip(chunk, numbers, strict=True):
             # The common case first, without method calls: most rows are callable and regular.
-            # Their cells are neutralised here, as the row is built (the e164 always starts
-            # with "+"), and written as they are.
+            # They are made ready to write here: a plain line when no cell needs neutralising
+            # nor quoting, else their cells neutralised (the e164 always starts with "+").
             if e164.__class__ is str and e164 not in listed and e164 not in opted:
                 if len(cells) == width:
+                    line = plain(cells)
+                    if line is not None:
+                        callable_rows.append(
+                            f"{line}{delimiter}'{e164}{delimiter}callable{delimiter}"
+                        )
+                        continue
                     row = ["'" + cell if cell[:1] in first else cell for cell in cells]
                     row += ("'" + e164, "callable", "")
                     callable_rows.append(row)

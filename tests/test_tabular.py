@@ -793,10 +793,18 @@ def test_batches_are_written_exactly_as_the_csv_module_writes_them(
             for n, batch in enumerate(batches):
                 neutralised = [[neutralize_cell(cell) for cell in row] for row in batch]
                 reference.writerows(neutralised)
-                if n % 3 == 0:
+                if n % 4 == 0:
                     writer.write_many(batch)
-                elif n % 3 == 1:
+                elif n % 4 == 1:
                     writer.write_neutralised(neutralised)
+                elif n % 4 == 2:  # plain lines where the writer says a row needs nothing
+                    lines = [writer.plain_line(row) for row in batch]
+                    for row, line in zip(batch, lines, strict=True):
+                        assert line is None or (
+                            len(row) > 1 and row == [neutralize_cell(c) for c in row]
+                        )
+                    mixed = zip(neutralised, lines, strict=True)
+                    writer.write_neutralised([row if line is None else line for row, line in mixed])
                 else:
                     for row in batch:
                         writer.write(row)
