@@ -222,6 +222,14 @@ GENDERED_PAIRS: Final = frozenset(
     | {("valentin", "valentine"), ("ernest", "ernestine"), ("jose", "josee")}
     | {("joseph", "josephine"), ("olivier", "olivia"), ("pierre", "pierrette")}
     | {("manuel", "manuelle"), ("samuel", "samuelle"), ("eric", "erica")}
+    # One letter apart, so scored as typos (90 and more) unless listed: Mario is not Marie.
+    | {("mario", "marie"), ("mario", "maria"), ("marius", "marie"), ("jules", "julie")}
+    | {("alexis", "alexia"), ("leon", "leonie"), ("luc", "luce"), ("gael", "gaelle")}
+    | {("ivan", "ivana"), ("carlo", "carla"), ("antonio", "antonia"), ("sandro", "sandra")}
+    | {("roberto", "roberta"), ("bruno", "bruna"), ("fabio", "fabia"), ("adel", "adele")}
+    | {("daniel", "daniela"), ("gabriel", "gabriela"), ("emilio", "emilia"), ("lucas", "lucia")}
+    | {("mathis", "mathilde"), ("eloi", "eloise"), ("francis", "francine"), ("ange", "angele")}
+    | {("aurelien", "aurelie")}
 )
 BIRTH_KEYS: Final = frozenset({"date_of_birth", "birth_date", "dob", "date_naissance"})
 STREET_KEYS: Final = frozenset(

@@ -137,6 +137,12 @@ OTHER_PERSON = [
     ("J.", "Dupont", "P.", "Dupont"),
     ("Pascal", "Roux", "Pascale", "Roux"),
     ("Michel", "Roux", "Michèle", "Roux"),
+    # One letter apart, yet a brother and a sister.
+    ("Mario", "Dupont", "Marie", "Dupont"),
+    ("Jules", "Martin", "Julie", "Martin"),
+    ("Alexis", "Roux", "Alexia", "Roux"),
+    ("Daniel", "Petit", "Daniela", "Petit"),
+    ("Aurélien", "Moreau", "Aurélie", "Moreau"),
     ("AS", "Martin", "Anne-Marie", "Martin"),
 ]
 
@@ -314,6 +320,10 @@ MUST_NOT_LINK: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "Jean and Jeanne Dupont in one town": (
         {"first_name": "Jean", "last_name": "Dupont", **LYON},
         {"first_name": "Jeanne", "last_name": "Dupont", **LYON},
+    ),
+    "Mario and Marie Dupont in one town": (
+        {"first_name": "Mario", "last_name": "Dupont", **LYON},
+        {"first_name": "Marie", "last_name": "Dupont", **LYON},
     ),
     "a father and his son": (
         {"first_name": "Jean", "last_name": "Dupont", "company": "Dupont Bâtiment", **LYON},
