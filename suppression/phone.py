@@ -253,31 +253,28 @@ _FR_ANY_TYPE: Final = re.compile(
 )
 
 
-# A run of lines that each hold a French number in national form, 0 + 9 digits or the 9 digits
-# alone, with no overseas prefix, valid for the same patterns as _is_valid_french: exactly the
-# lines e164_or_rejection turns into "+33" + the 9 digits by its fast path. ASCII digits only.
-_FR_PLAIN_LINES: Final = re.compile(
-    "(?:0?(?!{})(?=(?:{})\n)(?:{})\n)*+".format(
-        "|".join(prefix[1:] for prefix in _FRENCH_OVERSEAS),
-        "(?!)" if _FR_GENERAL is None else _FR_GENERAL.pattern,
-        _FR_ANY_TYPE.pattern,
-    ),
-    re.ASCII,
-)
+def _french_lines(prefix: str) -> re.Pattern[str]:
+    """A run of lines that each hold ``prefix`` then a French national significant number valid
+    for the same patterns as _is_valid_french (the general pattern, 9 digits not starting with
+    0, then one of the types)."""
+    return re.compile(
+        "(?:{}(?=(?:{})\n)(?:{})\n)*+".format(
+            prefix,
+            "(?!)" if _FR_GENERAL is None else _FR_GENERAL.pattern,
+            _FR_ANY_TYPE.pattern,
+        ),
+        re.ASCII,
+    )
 
 
-# The same decision for a prospect file's cells once the separators the fast path ignores are
-# gone ("06 12 34 56 78", "+33 (0)6 12 34 56 78", "0033 6..."): each line +33 or 0033 and an
-# optional trunk zero, or a national number without an overseas prefix, then 9 digits valid for
-# the same patterns: exactly the lines e164_or_rejection turns into "+33" + the last 9 digits.
-_FR_SHAPED_LINES: Final = re.compile(
-    "(?:(?:(?:\\+33|0033)0?|0?(?!{}))(?=[1-9][0-9]{{8}}\n)(?=(?:{})\n)(?:{})\n)*+".format(
-        "|".join(prefix[1:] for prefix in _FRENCH_OVERSEAS),
-        "(?!)" if _FR_GENERAL is None else _FR_GENERAL.pattern,
-        _FR_ANY_TYPE.pattern,
-    ),
-    re.ASCII,
-)
+_NOT_OVERSEAS: Final = "(?!{})".format("|".join(prefix[1:] for prefix in _FRENCH_OVERSEAS))
+# Lines in national form, 0 + 9 digits or the 9 digits alone, no overseas prefix (list files):
+# exactly the lines e164_or_rejection turns into "+33" + the 9 digits by its fast path.
+_FR_PLAIN_LINES: Final = _french_lines("0?" + _NOT_OVERSEAS)
+# The same for a prospect file's cells once the separators the fast path ignores are gone
+# ("06 12 34 56 78", "+33 (0)6 12 34 56 78", "0033 6..."): +33 or 0033 and an optional trunk
+# zero, or the national form: the lines e164_or_rejection turns into "+33" + the last 9 digits.
+_FR_SHAPED_LINES: Final = _french_lines("(?:(?:\\+33|0033)0?|0?" + _NOT_OVERSEAS + ")")
 
 
 def _french_line_type(nsn: str) -> str:
