@@ -44,15 +44,11 @@ from suppression.models import (
 KEY_SETTING = "erasure_key"
 # An E.164 number anywhere in a text: "+", 6 to 15 digits, not part of a longer run of digits.
 E164_IN_TEXT = re.compile(r"(?<![\d+])\+[1-9]\d{5,14}(?!\d)")
-_CACHE = "erasure_key"
 
 
 def database_key(session: Session, *, create: bool = True) -> bytes | None:
     """This database's secret (32 random bytes), created on first use; None when it does not
     exist yet and ``create`` is false (then nothing was ever erased or pseudonymised)."""
-    cached = session.info.get(_CACHE)
-    if cached is not None:
-        return bytes(cached)
     found = session.scalar(select(Setting.value).where(Setting.key == KEY_SETTING))
     if found is None and create:
         # Two first writers at once: the second one's insert does nothing, both read the same.
@@ -61,15 +57,11 @@ def database_key(session: Session, *, create: bool = True) -> bytes | None:
         statement = dialect.insert(Setting).values(**values, updated_at=datetime.now().astimezone())
         session.execute(statement.on_conflict_do_nothing(index_elements=["key"]))
         found = session.scalar(select(Setting.value).where(Setting.key == KEY_SETTING))
-    if found is None:
-        return None
-    key = bytes.fromhex(found)
-    session.info[_CACHE] = key
-    return key
+    return None if found is None else bytes.fromhex(found)
 
 
 def digest(key: bytes, value: str) -> str:
-    """The keyed hash that stands for ``value`` (an E.164 number, or an address lower-cased)."""
+    """The keyed hash that stands for ``value`` (an E.164 number, or a casefolded address)."""
     return hmac.digest(key, value.encode("utf-8"), hashlib.sha256).hex()
 
 
@@ -109,10 +101,10 @@ def find_erased(session: Session, numbers: Sequence[str]) -> dict[str, datetime]
     return {by_digest[d]: erased.erased_at for d, erased in found.items() if erased is not None}
 
 
-def block(session: Session, numbers: Iterable[str], *, now: datetime) -> list[str]:
+def block(session: Session, numbers: Iterable[str], *, now: datetime) -> None:
     """Keep ``numbers`` blocked as keyed hashes and delete every row of the suppression tables
     that holds them (opt-outs and their history, consents, contracts, relationships, opposition
-    list entries). Returns the numbers' pseudonyms, for the audit record."""
+    list entries)."""
     key = database_key(session)
     assert key is not None
     numbers = sorted(set(numbers))
@@ -130,4 +122,3 @@ def block(session: Session, numbers: Iterable[str], *, now: datetime) -> list[st
         for start in range(0, len(numbers), 1_000):
             session.execute(delete(table).where(column.in_(numbers[start : start + 1_000])))
     session.flush()
-    return [pseudonym(key, number) for number in numbers]
