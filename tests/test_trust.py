@@ -127,3 +127,86 @@ def test_backup_copies_sqlite_files_and_sends_servers_to_pg_dump(
         assert result.exit_code == 1 and "Use pg_dump -Fc (and pg_restore)" in result.output
     else:
         assert result.exit_code == 0 and (tmp_path / "x.db").stat().st_size > 0
+
+
+def _pg_tool(name: str) -> str:
+    """pg_dump / pg_restore: on the PATH, else beside the server's binaries."""
+    found = shutil.which(name)
+    if found is None:
+        bindir = subprocess.run(
+            ["pg_config", "--bindir"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        found = str(Path(bindir) / name)
+    return found
+
+
+def test_a_postgresql_backup_round_trips_with_pg_dump_and_pg_restore(tmp_path: Path) -> None:
+    """The README's PostgreSQL backup: pg_dump -Fc, then pg_restore into a new database, which
+    campaign opens as it was: same rows in every table, the audit chain whole."""
+    import json
+    import uuid
+
+    from sqlalchemy import MetaData, create_engine, func, select, text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import NullPool
+
+    from tests.conftest import postgres_admin_url
+
+    admin = make_url(postgres_admin_url())
+    schema, restored_db = f"t_{uuid.uuid4().hex[:16]}", f"restore_{uuid.uuid4().hex[:12]}"
+    server = create_engine(admin, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = admin.update_query_dict({"options": f"-csearch_path={schema}"})
+    restored = url.set(database=restored_db)
+    try:
+        live = url.render_as_string(hide_password=False)
+        for step in (
+            ("lists", "import", str(EXAMPLES / "opposition.txt"), "--list", "b"),
+            ("new", "c", "--audience", "business"),
+            ("import", "c", str(EXAMPLES / "prospects.csv")),
+            ("log", "c", "05 49 60 61 10", "opt_out", "--at", "2026-11-16 10:30"),
+            ("forget", "0612345678", "--yes"),
+        ):
+            assert run(live, *step).exit_code == 0, step
+        dump = tmp_path / "campaign.dump"
+        libpq = admin.set(drivername="postgresql")
+        subprocess.run(
+            [_pg_tool("pg_dump"), "-Fc", "-n", schema, "-f", str(dump),
+             libpq.render_as_string(hide_password=False)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        with server.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{restored_db}"'))
+        subprocess.run(
+            [_pg_tool("pg_restore"), "--no-owner", "-d",
+             libpq.set(database=restored_db).render_as_string(hide_password=False), str(dump)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+
+        def counts(where: str) -> dict[str, int]:
+            engine = create_engine(where, poolclass=NullPool)
+            try:
+                metadata = MetaData()
+                metadata.reflect(engine)
+                with engine.connect() as connection:
+                    return {
+                        name: int(connection.scalar(select(func.count()).select_from(table)) or 0)
+                        for name, table in metadata.tables.items()
+                    }
+            finally:
+                engine.dispose()
+
+        back = restored.render_as_string(hide_password=False)
+        assert counts(back) == counts(live)
+        assert counts(back)["erased_number"] == 1 and counts(back)["contact"] > 0
+        assert run(back, "audit", "verify").exit_code == 0
+        screened = run(back, "can-call", "0612345678", "--json")
+        assert screened.exit_code == 1 and "opted_out" in screened.output  # still blocked
+        shown = json.loads(run(back, "show", "c", "--json").output)
+        assert shown["contacts"] == json.loads(run(live, "show", "c", "--json").output)["contacts"]
+    finally:
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{restored_db}"'))
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        server.dispose()
