@@ -9,8 +9,8 @@ without case), in every campaign, together with the records dedup merged with it
   consent ledger, contracts, US relationships and the opposition-list copies;
 - the free text of their calls: the number as written and the agent's note. The calls stay,
   without contact, all under one pseudonym (the erased number's or address's), so the funnel
-  still counts one person and adds up as before; their violations are kept, with any number in
-  them pseudonymised.
+  still counts one person and adds up as before (two calls at the very same moment keep one
+  each); their violations are kept, with any number in them pseudonymised.
 
 What stays: each of those numbers as a keyed hash (``suppression.erasure``), so screening, the
 call list and ``can-call`` keep blocking it when a purchased file brings it back; and one audit
