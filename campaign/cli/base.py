@@ -102,6 +102,17 @@ def say(ctx: click.Context, text: str) -> None:
         click.echo(text, err=True)
 
 
+def write_text(ctx: click.Context, text: str, output: str | None, done: str) -> None:
+    """``text`` into the file ``output`` (UTF-8, LF line ends), then ``done`` on stderr; to
+    stdout when no file is named."""
+    if not output:
+        click.echo(text, nl=False)
+        return
+    with open(output, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+    say(ctx, done)
+
+
 @click.group(cls=CampaignGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",

@@ -10,6 +10,7 @@ from campaign.cli.base import (
     progress_bar,
     say,
     session_for,
+    write_text,
 )
 from campaign.rendering import render
 from suppression import audit, lists, optouts, screening
@@ -362,9 +363,4 @@ def audit_export(ctx: click.Context, output: str | None) -> None:
     with session_for(ctx, write=False) as session:
         lines = list(audit.export_lines(session))
     text = "".join(line + "\n" for line in lines)
-    if output:
-        with open(output, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        say(ctx, f"Wrote {len(lines)} audit records to {output}")
-    else:
-        click.echo(text, nl=False)
+    write_text(ctx, text, output, f"Wrote {len(lines)} audit records to {output}")

@@ -20,6 +20,7 @@ from campaign.cli.base import (
     parse_pairs,
     say,
     session_for,
+    write_text,
 )
 from campaign.rendering import render
 from campaign.stages import OUTCOMES, Rate
@@ -322,12 +323,7 @@ def report_command(
             current = funnel.iso_week(now(), ZoneInfo(record.timezone))
             weekly = report.weekly_report(session, name, week or current, lang=lang, now=now())
             text = report.render_report(weekly, fmt or "html")
-    if output:
-        with open(output, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        say(ctx, f"Wrote {output}")
-    else:
-        click.echo(text, nl=False)
+    write_text(ctx, text, output, f"Wrote {output}")
 
 
 @cli.command("demo")
