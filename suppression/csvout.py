@@ -96,7 +96,6 @@ class SafeCsvWriter:
         except OSError as exc:
             raise _write_error(exc, self.path) from None
         self._sink = _HashingSink(handle, self.path)
-        self._writer = csv.writer(self._sink, delimiter=delim, lineterminator="\r\n")
         self._delimiter = self.delimiter = delim
         self._after_delimiter = tuple(delim + trigger for trigger in _FORMULA_TRIGGERS)
         self._one_row = io.StringIO()  # the rows that need quoting, one at a time
@@ -104,7 +103,7 @@ class SafeCsvWriter:
         self._row_writer = csv.writer(self._one_row, delimiter=delim, lineterminator="\r\n")
         try:
             self._sink.write("\ufeff")
-            self._write(header)
+            self.write(header)
         except BaseException:
             self.discard()
             raise
@@ -112,14 +111,11 @@ class SafeCsvWriter:
 
     def write(self, row: Sequence[str]) -> None:
         """Write one row, neutralising every cell."""
-        self._write(row)
+        self.write_many([row])
 
     def write_many(self, rows: Sequence[Sequence[str]]) -> None:
         """Write rows, neutralising every cell: ``write`` for each, with less overhead."""
-        if self._finished:
-            raise InvalidArgumentError(
-                "cannot write a row after the file was closed", file=self.path
-            )
+        # neutralize_cell, inlined: this runs for every cell of millions of rows.
         first = _FORMULA_FIRST
         self._write_lines(
             [["'" + cell if cell[:1] in first else cell for cell in row] for row in rows]
@@ -150,10 +146,6 @@ class SafeCsvWriter:
         """Write rows whose every cell already went through :func:`neutralize_cell` (the
         caller built them so, in the same pass that made them), or lines from ``plain_line``:
         ``write_many`` without checking the cells a second time."""
-        if self._finished:
-            raise InvalidArgumentError(
-                "cannot write a row after the file was closed", file=self.path
-            )
         self._write_lines(rows)
 
     def _write_lines(self, rows: Sequence[Sequence[str] | str]) -> None:
@@ -161,6 +153,10 @@ class SafeCsvWriter:
         (no delimiter, quote or line break; two cells or more) is its cells joined by the
         delimiter, exactly what the csv module writes for it, three times faster; any other
         row goes through the csv module."""
+        if self._finished:
+            raise InvalidArgumentError(
+                "cannot write a row after the file was closed", file=self.path
+            )
         delimiter, lines = self._delimiter, []
         for row in rows:
             if row.__class__ is str:  # a plain line already
@@ -185,19 +181,6 @@ class SafeCsvWriter:
         except OSError as exc:
             raise _write_error(exc, self.path) from None
         self.rows += len(rows)
-
-    def _write(self, row: Sequence[str]) -> None:
-        if self._finished:
-            raise InvalidArgumentError(
-                "cannot write a row after the file was closed", file=self.path
-            )
-        try:
-            # neutralize_cell, inlined: this runs for every cell of millions of rows.
-            first = _FORMULA_FIRST
-            self._writer.writerow(["'" + cell if cell[:1] in first else cell for cell in row])
-        except OSError as exc:
-            raise _write_error(exc, self.path) from None
-        self.rows += 1
 
     def close(self) -> str:
         """Finish the file (rename ``.part`` to the final name); return its SHA-256 hex."""
