@@ -9,9 +9,10 @@ records with score 100, with one exception. Numbers, SIRENs and role mailboxes (
 ``accueil@``, ``info@``...) belong to a company, so they do not link two records whose person names
 clearly disagree (person score below 60, or different dates of birth): Jean Dupont and Marie
 Lefèvre on Dupont Bâtiment's switchboard stay two contacts, while a record without a person name
-links to either. A date of birth known on both records decides first: the same date (within one
-typo, see below) links whatever the names (a married name, a mistyped one); a clearly different
-date forbids a number, role-mailbox or SIREN link (a father and his son of the same name in the
+links to either. A date of birth known on both records decides first: the same full date (within
+one typo, see below) links whatever the names (a married name, a mistyped one), while one year of
+birth does not (colleagues share it); a clearly different date forbids a number, role-mailbox or
+SIREN link (a father and his son of the same name in the
 family firm stay two contacts). A personal
 e-mail links whatever the names. A key held by more than 100 records is a placeholder or a big
 company's switchboard, not an identity: it is ignored.
@@ -71,6 +72,7 @@ either side weighs nothing:
     first name (as above, >= 90 / >= 70 / less)                        +5 / +2 / -3
     date of birth: the same full date / within one typo / other        +10 / +6 / -8 (a year +2)
     SIREN: the same / one typo / other                                  +6 / +4 / -3
+    the same SIREN, no company named on either record (a person's own)  +10
     address lines found in the other record (ratio >= 85, any order)   +5 each, two at most / -2
     street number, the same / other                                     +3 / -1
     postcode: the same / one typo / other                               +4 / +1 / -2
@@ -88,9 +90,15 @@ a full date of birth together (so the same name and date in two towns, 19 bits, 
 the fuzzy rule). Rules first: both records with a person name and a last name; Jean/Jeanne never;
 without the full name agreeing (both parts positive), the date of birth must agree, since an
 address or a firm is shared by a household or by colleagues (Jean and Marie Dupont at one address
-stay two); another date of birth is outvoted only by the full name at one home (an address line
-agreeing, no company on either record: a firm's address would not do). The price: a father and his
-son of one name, at one home, without a company, whose other fields agree, are merged.
+stay two), unless the records share a person's own SIREN, the last name and the home (an address
+line agreeing); another date of birth is outvoted only at one home (no company on either record: a
+firm's address would not do) by the full name or by that own SIREN and last name. A SIREN on two
+records that name no company is read as a person's own, since an entrepreneur individuel (the
+micro-entrepreneurs included, most French firms) is the only holder of theirs, and a company's
+SIREN comes with its name. The price: a father and his son of one name, at one home, without a
+company, whose other fields agree, are merged; so are two people of one surname at one address
+under one SIREN when no record names the company (a couple, one of them the entrepreneur; or a
+family firm's file whose company column was not mapped).
 
 Blocking: two records are compared only when they share a block, never all pairs. Blocks: each
 exact key; (phonetic code of either name cell, initial of the other cell, department or city), so
@@ -764,9 +772,13 @@ def _evidence(
             weights["birth"] = -8.0
         else:
             weights["birth"] = 6.0
+    # A SIREN shared by two records that name no company is a person's own: an entrepreneur
+    # individuel (micro-entrepreneurs too, most French firms) is the only one to hold theirs.
+    own_siren = bool(a.siren) and a.siren == b.siren and not (a.company or b.company)
     if a.siren and b.siren:
         same_siren = a.siren == b.siren
-        weights["siren"] = 6.0 if same_siren else 4.0 if _one_edit(a.siren, b.siren) else -3.0
+        near = _one_edit(a.siren, b.siren)
+        weights["siren"] = 10.0 if own_siren else 6.0 if same_siren else 4.0 if near else -3.0
     if a.street_number and b.street_number:
         weights["street_number"] = 3.0 if a.street_number == b.street_number else -1.0
     if a.postcode and b.postcode:
@@ -796,14 +808,20 @@ def _evidence(
     full_name = weights["last_name"] > 0.0 and weights["first_name"] > 0.0
     birth = weights.get("birth", 0.0)
     # An address or a firm is shared by a household or by colleagues: without the full name,
-    # only the date of birth singles out one of them.
-    if not full_name and birth < 6.0:
+    # only the date of birth singles out one of them, or the person's own SIREN with one of the
+    # names, at one home (below).
+    own_siren = own_siren and weights["last_name"] > 0.0
+    if not full_name and birth < 6.0 and not own_siren:
         return None
     if sum(weights.values()) + most - _MOST["names"] < at_least:
         return None
     if a.streets and b.streets:
         weights["street"] = _street_weight(a.streets, b.streets)
-    if birth < 0.0 and not (full_name and weights["street"] > 0.0):
+    at_home = weights.get("street", 0.0) > 0.0
+    if not (full_name or birth >= 6.0 or at_home):
+        return None
+    # Another date of birth is outvoted only at one home, by the full name or the own SIREN.
+    if birth < 0.0 and not ((full_name or own_siren) and at_home):
         return None
     if a.city and b.city:
         weights["city"] = 3.0 if a.city == b.city or ratio(a.city, b.city) >= 85.0 else -1.0
@@ -840,8 +858,9 @@ def _names_conflict(a: _Features, b: _Features) -> bool:
 def _persons_disagree(a: _Features, b: _Features) -> bool:
     """Whether two records sharing a company key (number, role mailbox, SIREN) are two people."""
     dates_known = bool(a.birth and b.birth)
-    if dates_known and not _dates_differ(a.birth, b.birth):
-        # One date of birth (within one typo): one person, whatever the names.
+    if len(a.birth) == len(b.birth) == 8 and not _dates_differ(a.birth, b.birth):
+        # One full date of birth (within one typo): one person, whatever the names. One year
+        # of birth is shared by too many colleagues to say so.
         return False
     # Two clearly different dates of birth are two people even on one SIREN: a father and his
     # son of the same name in the family firm must not be merged.

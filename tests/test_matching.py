@@ -383,6 +383,20 @@ MUST_NOT_LINK: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
             "extra": (("dob", "19800601"),),
         },
     ),
+    "two colleagues born in the same year, on one SIREN (a year is not a date)": (
+        {
+            "first_name": "Jean",
+            "last_name": "Dupont",
+            "siren": "123456789",
+            "extra": (("dob", "1980"),),
+        },
+        {
+            "first_name": "Marc",
+            "last_name": "Durand",
+            "siren": "123456789",
+            "extra": (("dob", "1980"),),
+        },
+    ),
     "a father and his son of the same name in the family firm (one SIREN)": (
         {
             "first_name": "Jean",
@@ -439,7 +453,8 @@ def born(date: str, street: str = "", number: str = "", *more: str) -> tuple[tup
     return tuple((key, value) for key, value in fields if value)
 
 
-HOME = born("", "rue des Lilas", "12")
+HOME_AT = ("rue des Lilas", "12")
+HOME = born("", *HOME_AT)
 JEAN = {"first_name": "Jean", "last_name": "Dupont", **LYON}
 
 # Pairs the rules above refuse, linked by the weight of every field both records know.
@@ -496,6 +511,14 @@ MUST_LINK_BY_EVIDENCE: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
             "extra": born("19800112", "rue des Lilas", "12"),
         },
     ),
+    "a person's own SIREN (no company named) at one home: the first name replaced": (
+        {**JEAN, "siren": "123456789", "extra": HOME},
+        {**JEAN, "first_name": "Marie", "siren": "123456789", "extra": HOME},
+    ),
+    "a person's own SIREN at one home outvotes another date and a missing first name": (
+        {"last_name": "Dupont", **LYON, "siren": "123456789", "extra": born("19690808", *HOME_AT)},
+        {**JEAN, "siren": "123456789", "extra": born("19240608", *HOME_AT)},
+    ),
 }
 
 # Different people whose records carry dates of birth or addresses.
@@ -531,6 +554,28 @@ MUST_NOT_LINK_BY_EVIDENCE: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
             "siren": "123456789",
             "extra": HOME,
         },
+    ),
+    "a couple in the family firm: one SIREN, the firm named, one address": (
+        {**JEAN, "company": "Dupont Bâtiment", "siren": "123456789", "extra": HOME},
+        {
+            **JEAN,
+            "first_name": "Marie",
+            "company": "Dupont Bâtiment",
+            "siren": "123456789",
+            "extra": HOME,
+        },
+    ),
+    "one SIREN, no company named, one address, but two last names": (
+        {**JEAN, "siren": "123456789", "extra": HOME},
+        {**JEAN, "last_name": "Martin", "siren": "123456789", "extra": HOME},
+    ),
+    "one SIREN, no company named, one last name, but two homes": (
+        {**JEAN, "siren": "123456789", "extra": HOME},
+        {**JEAN, "first_name": "Marie", "siren": "123456789", "extra": born("", "rue Neuve", "3")},
+    ),
+    "one SIREN, no company named, one last name, but no address line to agree on": (
+        {**JEAN, "siren": "123456789", "extra": born("1950", "", "12")},
+        {**JEAN, "first_name": "Marie", "siren": "123456789", "extra": born("1950", "", "12")},
     ),
     "a surname alone at a home address": (
         {"last_name": "Dupont", **LYON, "extra": HOME},
