@@ -35,7 +35,11 @@ Field scores, 0..100, from rapidfuzz's ``ratio`` (normalised Indel similarity):
   min(first, last) when first < 70 or last < 75 (one part that disagrees makes another person,
   not an average one), or last alone when a first name is missing. The best of the straight and
   the swapped reading (first name in the last-name column) counts.
-* company = ratio of the normalised company names, words sorted, legal forms removed.
+* company = ratio of the normalised company names, words sorted, legal forms removed. Whether two
+  companies conflict is decided on their trades: the names without the surnames of either record
+  and without family words (et, fils, frères, cie, associés, père), so that ``Plomberie Martin``
+  and ``Martin Peinture`` conflict (47) although their full names score 71. A name left with
+  nothing (``Martin et Fils``, ``SARL Gautier``) is named after the person.
 * place = 100 for the same postcode; with two different postcodes, 80 for the same city (another
   district, a Cedex), else 0; without two postcodes, 100 for the same city (``St`` = ``Saint``,
   Cedex and district numbers ignored), the ratio of the cities when at least 90, else 0; unknown
@@ -45,14 +49,14 @@ Fuzzy link, both records with a person name:
 
     score = 0.7 * person + 0.3 * mean(place, company: those known on both records)
 
-when person >= 75, place >= 90, company >= 50 (or one company's words within the other's).
+when person >= 75, place >= 90, the trades >= 50 (or one company's words within the other's).
 A place of 80 or unknown, or a missing first name, needs company >= 90 instead, and a company
-named after one of the surnames (``SARL Gautier`` for M. Gautier) does not count: a surname alone,
-or a town with several postcodes, does not single out a person. A full date of birth (8 digits) on
-both records, within one typo, stands in for that company, and the very same date lifts the place
-veto (place below 80). Both records without a person
-name: score = 0.7 * company + 0.3 * place, with company >= 90 and place >= 90. A record with a
-person name and one without link only by an exact key. Different SIRENs (more than one typo
+named after one of the surnames (``SARL Gautier``, ``Gautier et Fils`` for M. Gautier) does not
+count: a surname alone, or a town with several postcodes, does not single out a person. A full
+date of birth (8 digits) on both records, within one typo, stands in for that company, and the
+very same date lifts the place veto (place below 80). Both records without a person name:
+score = 0.7 * company + 0.3 * place, with company >= 90 and place >= 90. A record with a person
+name and one without link only by an exact key. Different SIRENs (more than one typo
 apart: one digit wrong or two adjacent digits transposed), or different dates of birth (``extra``
 key ``date_of_birth``, ``birth_date``, ``dob`` or ``date_naissance``; 01/12/1980 = 1980-12-01),
 forbid a fuzzy link. Two full dates (8 digits) one digit wrong, two adjacent digits transposed, or
@@ -77,7 +81,7 @@ either side weighs nothing:
     street number, the same / other                                     +3 / -1
     postcode: the same / one typo / other                               +4 / +1 / -2
     town (ratio >= 85) / other; region / other                          +3 / -1; +1 / -1
-    company >= 90 / below 50 and neither within the other               +3 / -2
+    company >= 90 / trades in conflict (see "company" above)            +3 / -2
 
 A name of 4 letters or more one typo from the other counts as agreeing (ratio 100): a last name
 with one letter wrong or two adjacent letters swapped (Matthews/Mattehws, Osfield/Osfoeld), a
@@ -237,8 +241,14 @@ GENDERED_PAIRS: Final = frozenset(
     | {("roberto", "roberta"), ("bruno", "bruna"), ("fabio", "fabia"), ("adel", "adele")}
     | {("daniel", "daniela"), ("gabriel", "gabriela"), ("emilio", "emilia"), ("lucas", "lucia")}
     | {("mathis", "mathilde"), ("eloi", "eloise"), ("francis", "francine"), ("ange", "angele")}
-    | {("aurelien", "aurelie")}
+    | {("aurelien", "aurelie"), ("stephane", "stephanie"), ("julien", "julie")}
+    | {("lucien", "lucie"), ("emilien", "emilie"), ("valery", "valerie"), ("eugene", "eugenie")}
 )
+# Words of a family firm's name that say nothing of its trade ("Martin et Fils", "Martin Frères").
+FAMILY_WORDS: Final = frozenset(
+    {"et", "fils", "fille", "filles", "freres", "frere", "soeurs", "cie", "associes", "pere"}
+)
+_NOT_TRADE: Final = PARTICLES | FAMILY_WORDS
 BIRTH_KEYS: Final = frozenset({"date_of_birth", "birth_date", "dob", "date_naissance"})
 STREET_KEYS: Final = frozenset(
     {"address", "address_1", "address_2", "address1", "address2", "street", "adresse"}
@@ -664,12 +674,36 @@ def _company_within(a: _Features, b: _Features) -> bool:
     return words_a <= words_b or words_b <= words_a
 
 
+def _trades(a: _Features, b: _Features) -> tuple[str, str]:
+    """The two company names without the surnames and family words: what each firm does.
+
+    "Plomberie Martin" and "Martin Peinture" share only the surname, which the names compare
+    already: "plomberie" and "peinture" are two firms. "Martin et Fils" does not say what it does.
+    """
+    surnames = {a.person.last, a.swapped.last, b.person.last, b.swapped.last}
+
+    def trade(company: str) -> str:
+        return " ".join(w for w in company.split() if w not in surnames and w not in _NOT_TRADE)
+
+    return trade(a.company), trade(b.company)
+
+
+def _companies_conflict(a: _Features, b: _Features, company: float) -> bool:
+    if _company_within(a, b):
+        return False
+    trade_a, trade_b = _trades(a, b)
+    if trade_a and trade_b:
+        words_a, words_b = set(trade_a.split()), set(trade_b.split())
+        if words_a <= words_b or words_b <= words_a:
+            return False
+        return ratio(trade_a, trade_b) < COMPANY_CONFLICT
+    return company < COMPANY_CONFLICT
+
+
 def _eponymous(a: _Features, b: _Features) -> bool:
-    # "SARL Gautier" for M. Gautier repeats the surname: no evidence beside the last names.
-    surnames = {a.person.last, a.swapped.last, b.person.last, b.swapped.last} - {""}
-    return any(
-        "".join(w for w in f.company.split() if w not in PARTICLES) in surnames for f in (a, b)
-    )
+    # "SARL Gautier" or "Gautier et Fils" for M. Gautier repeats the surname: no evidence beside
+    # the last names.
+    return not all(_trades(a, b))
 
 
 def _fuzzy_scores(a: _Features, b: _Features) -> tuple[float, dict[str, float]] | None:
@@ -693,7 +727,7 @@ def _fuzzy_scores(a: _Features, b: _Features) -> tuple[float, dict[str, float]] 
         if company is None or company < COMPANY_MATCH or place is None or place < PLACE_MATCH:
             return None
         return 0.7 * company + 0.3 * place, scores
-    if company is not None and company < COMPANY_CONFLICT and not _company_within(a, b):
+    if company is not None and _companies_conflict(a, b, company):
         return None
     person = scores["person"] = _pair_person_score(a, b)
     if person < PERSON_MATCH:
@@ -829,7 +863,7 @@ def _evidence(
         company = ratio(a.company, b.company)
         if company >= COMPANY_MATCH:
             weights["company"] = 3.0
-        elif company < COMPANY_CONFLICT and not _company_within(a, b):
+        elif _companies_conflict(a, b, company):
             weights["company"] = -2.0
     return sum(weights.values()), weights
 

@@ -143,6 +143,9 @@ OTHER_PERSON = [
     ("Alexis", "Roux", "Alexia", "Roux"),
     ("Daniel", "Petit", "Daniela", "Petit"),
     ("Aurélien", "Moreau", "Aurélie", "Moreau"),
+    ("Stéphane", "Lamet", "Stéphanie", "Lamet"),
+    ("Julien", "Muller", "Julie", "Muller"),
+    ("Valéry", "Roux", "Valérie", "Roux"),
     ("AS", "Martin", "Anne-Marie", "Martin"),
 ]
 
@@ -263,6 +266,11 @@ MUST_LINK_FUZZY: list[tuple[dict[str, Any], dict[str, Any]]] = [
         {"first_name": "Anne", "last_name": "Roux", "company": "EURL MEYER", **LYON},
     ),
     (
+        # The surname in the firm's name, the trade with a typo and in another order.
+        {"first_name": "Jean", "last_name": "Martin", "company": "Menuiserie Martin", **LYON},
+        {"first_name": "Jean", "last_name": "Martin", "company": "SARL Martin Menuisrie", **LYON},
+    ),
+    (
         {"first_name": "Jean", "last_name": "Dupont", **LYON, "extra": (("dob", "19800112"),)},
         {"first_name": "Jean", "last_name": "Dupont", **LYON, "extra": (("dob", "12/01/1980"),)},
     ),
@@ -312,6 +320,24 @@ MUST_NOT_LINK: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "namesakes at two companies": (
         {"first_name": "Jean", "last_name": "Martin", "company": "Garage Moderne", **LYON},
         {"first_name": "Jean", "last_name": "Martin", "company": "Pharmacie Bellecour", **LYON},
+    ),
+    "namesakes at two firms named after them, in one town: two trades": (
+        {"first_name": "Jean", "last_name": "Martin", "company": "Plomberie Martin", **LYON},
+        {"first_name": "Jean", "last_name": "Martin", "company": "Martin Peinture SAS", **LYON},
+    ),
+    "namesakes in one town, one at a firm named after her, one at another": (
+        {"first_name": "Sylvie", "last_name": "Morel", "company": "Morel Informatique", **LYON},
+        {"first_name": "Sylvie", "last_name": "Morel", "company": "Maçonnerie Atlantique", **LYON},
+    ),
+    "a surname alone: 'et Fils' says nothing of the firm, so it is no company agreement": (
+        {"last_name": "Ducault", "company": "Ducault et Fils"},
+        {
+            "first_name": "Sébastien",
+            "last_name": "Ducault",
+            "company": "Ducault et Fils SARL",
+            "postcode": "59800",
+            "city": "Lille",
+        },
     ),
     "Jean and Jeanne Dupont in two cities": (
         {"first_name": "Jean", "last_name": "Dupont", **LYON},
