@@ -108,7 +108,7 @@ _ATTRIBUTE_ALIASES = {"date_de_naissance": "date_of_birth", "ne_le": "date_of_bi
 def as_record(contact: Contact) -> ContactRecord:
     """The contact as the matcher sees it: the address and the attributes kept from the file
     (a date of birth, a street number, a region...) go in ``extra``, which the matcher reads
-    by key (``campaign.matching.BIRTH_KEYS``, ``STREET_KEYS``...)."""
+    by key (``campaign.matching.records.BIRTH_KEYS``, ``STREET_KEYS``...)."""
     extra = [("address", contact.address)] if contact.address else []
     for header, value in (contact.attributes or {}).items():
         key = normalize_header(str(header)).replace(" ", "_")

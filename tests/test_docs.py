@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import click
@@ -66,3 +67,18 @@ def test_the_readme_python_example_runs(tmp_path: Path, monkeypatch: pytest.Monk
     exec(compile(snippet, "README.md", "exec"), namespace)
     result = namespace["result"]
     assert result.input_rows == 300 and result.conserved  # type: ignore[attr-defined]
+
+
+def test_every_package_is_in_the_wheel() -> None:
+    # pyproject.toml lists the packages one by one; a package missing there works in an editable
+    # install and is absent from `pip install .`.
+    root = Path(__file__).parent.parent
+    listed = set(
+        tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    found = {
+        ".".join(init.parent.relative_to(root).parts)
+        for top in ("campaign", "suppression")
+        for init in (root / top).rglob("__init__.py")
+    }
+    assert found <= listed
