@@ -810,6 +810,35 @@ def test_clusters_refuse_a_link_to_an_unknown_id() -> None:
         clusters([1, 2], [Link(1, 9, (), 90.0, ())])
 
 
+TOURS = {"postcode": "37000", "city": "Tours"}
+
+
+def test_an_initial_that_fits_two_people_is_linked_to_neither() -> None:
+    initial = ContactRecord(1, "J.", "Ducel", company="Ducel", **TOURS)
+    jean = ContactRecord(2, "Jean", "Ducel", company="Ducel Garage", **TOURS)
+    jade = ContactRecord(3, "Jade", "Ducel", company="Ducel Garage", **TOURS)
+    # Alone with either, the initial is that person ...
+    assert [(x.a, x.b) for x in find_links([initial, jean])] == [(1, 2)]
+    assert [(x.a, x.b) for x in find_links([initial, jade])] == [(1, 3)]
+    # ... beside both, it could be either: no cluster would join Jean and Jade through it.
+    assert find_links([initial, jean, jade]) == []
+    # A last name alone is as vague.
+    assert find_links([replace(initial, first_name=""), jean, jade]) == []
+    # A shared number says which one it is, and still links.
+    numbered = [
+        replace(initial, numbers=("+33247000000",)),
+        jean,
+        replace(jade, numbers=("+33247000000",)),
+    ]
+    assert [(x.a, x.b, x.keys) for x in find_links(numbered)] == [(1, 3, ("phone:+33247000000",))]
+    # Two records of one person with the initial stay linked: Jean and Jean are one first name.
+    assert [(x.a, x.b) for x in find_links([initial, jean, replace(jean, id=4)])] == [
+        (1, 2),
+        (1, 4),
+        (2, 4),
+    ]
+
+
 def test_a_block_of_thousands_of_identical_names_stays_linear(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

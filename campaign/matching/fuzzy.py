@@ -64,14 +64,14 @@ def _place_score(a: Features, b: Features) -> float | None:
     return None
 
 
-def _pair_person_score(a: Features, b: Features) -> float:
+def pair_person_score(a: Features, b: Features) -> float:
     return person_pair(a.person, a.swapped, b.person, b.swapped)
 
 
 def field_scores(a: Features, b: Features) -> dict[str, float]:
     scores: dict[str, float] = {}
     if a.has_person and b.has_person:
-        scores["person"] = _pair_person_score(a, b)
+        scores["person"] = pair_person_score(a, b)
     if a.company and b.company:
         scores["company"] = ratio(a.company, b.company)
     place = _place_score(a, b)
@@ -141,7 +141,7 @@ def _fuzzy_scores(a: Features, b: Features) -> tuple[float, dict[str, float]] | 
         return 0.7 * company + 0.3 * place, scores
     if company is not None and companies_conflict(a, b, company):
         return None
-    person = scores["person"] = _pair_person_score(a, b)
+    person = scores["person"] = pair_person_score(a, b)
     if person < PERSON_MATCH:
         return None
     # A surname alone, or a town with several postcodes, does not single out a person.
@@ -164,7 +164,7 @@ def fuzzy_link(a: Features, b: Features, threshold: float) -> Link | None:
 
 
 def _names_conflict(a: Features, b: Features) -> bool:
-    return a.has_person and b.has_person and _pair_person_score(a, b) < PERSON_CONFLICT
+    return a.has_person and b.has_person and pair_person_score(a, b) < PERSON_CONFLICT
 
 
 def persons_disagree(a: Features, b: Features) -> bool:
