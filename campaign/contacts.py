@@ -3,8 +3,10 @@
 Columns are recognised by their headers in French and English (``Nom``, ``Prénom``, ``Raison
 sociale``, ``Portable``, ``E-mail``...); ``--map FIELD=COLUMN`` overrides; columns not mapped are
 kept as attributes. Each contact remembers its source file (SHA-256) and row; importing the same
-file again adds nothing. A row needs at least one usable number or an e-mail. The whole import is
-one transaction: an error leaves the campaign as it was.
+file again adds nothing. A row needs at least one usable number or an e-mail. A row whose e-mail
+address was erased on request (``campaign forget``) is not imported: it is reported as erased,
+and nothing of it is stored. The whole import is one transaction: an error leaves the campaign as
+it was.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from campaign.matching import split_full_name
 from campaign.models import Contact, ContactNumber, SourceFile
 from suppression import audit, bulk
 from suppression.columns import normalize_header
+from suppression.erasure import find_erased_addresses
 from suppression.lists import list_statuses
 from suppression.optouts import find_optouts
 from suppression.phone import PhoneNumber, normalize
@@ -119,7 +122,7 @@ AUDIENCE_VALUES = {
 @dataclass(frozen=True)
 class RowReport:
     row: int
-    status: str  # accepted | invalid
+    status: str  # accepted | invalid | erased
     reason: str = ""
     duplicate_of: tuple[str, ...] = ()  # "contact 12", "row 7"
     opposed: tuple[str, ...] = ()  # list names, "optout"
@@ -146,6 +149,7 @@ class ImportReport:
     rows: int = 0
     accepted: int = 0
     invalid: int = 0
+    erased: int = 0
     duplicates: int = 0
     opposed: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
@@ -258,6 +262,7 @@ def import_contacts(
         parsed = [(row, cells, _numbers(cells, columns, region)) for row, cells in table]
     seen = _known_keys(session, campaign.id)
     opposed = _opposition(session, [n.e164 for *_, nums in parsed for n in nums if n.e164], now)
+    erased = find_erased_addresses(session, [_cell(c, columns.get("email")) for _, c, _ in parsed])
     reports: list[RowReport] = []
     contacts: list[tuple[dict[str, Any], list[_Number]]] = []
     source_file = SourceFile(
@@ -270,7 +275,12 @@ def import_contacts(
         imported=0,
     )
     for row, cells, numbers in parsed:
-        email = _cell(cells, columns.get("email")).casefold()
+        written = _cell(cells, columns.get("email"))
+        if written in erased:
+            # The person asked to be forgotten: nothing of the row is stored (GDPR art. 17).
+            reports.append(RowReport(row, "erased", "email_erased"))
+            continue
+        email = written.casefold()
         usable = [n.e164 for n in numbers if n.e164]
         if not usable and not email:
             reason = "no_number_or_email"
@@ -293,7 +303,8 @@ def import_contacts(
         empty,
         rows=len(parsed),
         accepted=len(contacts),
-        invalid=len(parsed) - len(contacts),
+        invalid=sum(1 for r in reports if r.status == "invalid"),
+        erased=sum(1 for r in reports if r.status == "erased"),
         duplicates=sum(1 for r in reports if r.duplicate_of),
         opposed=sum(1 for r in reports if r.opposed),
         reasons=dict(reasons),

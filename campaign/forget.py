@@ -13,9 +13,11 @@ without case), in every campaign, together with the records dedup merged with it
   each); their violations are kept, with any number in them pseudonymised.
 
 What stays: each of those numbers as a keyed hash (``suppression.erasure``), so screening, the
-call list and ``can-call`` keep blocking it when a purchased file brings it back; and one audit
-record ``forget`` with counts and pseudonyms only. A number nobody had is blocked all the same:
-the person asked not to be called. An address nobody had changes nothing.
+call list and ``can-call`` keep blocking it when a purchased file brings it back; each of their
+e-mail addresses the same way (not a role mailbox such as ``contact@``, which colleagues share),
+so a contact import refuses the rows that bring one back; and one audit record ``forget`` with
+counts and pseudonyms only. A number or an address nobody had is blocked all the same: the
+person asked.
 
 Another person's record that shares one of those numbers (a switchboard) is left, and that
 number is blocked for them too. On SQLite the deleted bytes are overwritten (``secure_delete``);
@@ -33,6 +35,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select, text, update
 from sqlalchemy.orm import Session
 
+from campaign.matching.records import is_role_mailbox
 from campaign.models import CallEvent, Campaign, Contact, ContactNumber, Merge
 from campaign.retention import people
 from suppression import audit, erasure
@@ -53,6 +56,7 @@ class Erasure:
     calls: int
     merges: int
     blocked: int  # numbers kept blocked as keyed hashes
+    addresses: int  # e-mail addresses kept blocked as keyed hashes
     numbers: list[str] = field(default_factory=list)  # their pseudonyms (none in a first dry run)
     campaigns: list[str] = field(default_factory=list)
 
@@ -71,13 +75,14 @@ def forget(
             session.scalars(select(ContactNumber.contact_id).where(ContactNumber.e164 == number))
         )
     else:  # compared here: SQLite's lower() folds ASCII letters only
-        addresses = session.execute(select(Contact.id, Contact.email).where(Contact.email != ""))
-        hit = {i for i, address in addresses if address.strip().casefold() == email}
+        emails = session.execute(select(Contact.id, Contact.email).where(Contact.email != ""))
+        hit = {i for i, address in emails if address.strip().casefold() == email}
     ids = sorted(
         member for members in people(session).values() if hit & set(members) for member in members
     )
     merges = _merges(session, set(ids))
     numbers = _numbers(session, ids, merges) | ({number} if number is not None else set())
+    addresses = _addresses(session, ids, merges) | ({email} if email is not None else set())
     calls = _calls(session, ids, numbers)
     key = erasure.database_key(session, create=not dry_run)
     shown = erasure.pseudonym(key, email or number or "") if key is not None else ""
@@ -94,6 +99,7 @@ def forget(
         calls=len(calls),
         merges=len(merges),
         blocked=len(numbers),
+        addresses=len(addresses),
         numbers=sorted(erasure.pseudonym(key, n) for n in numbers) if key is not None else [],
         campaigns=list(names),
     )
@@ -101,7 +107,7 @@ def forget(
         return result
     with _secure_delete(session):
         _anonymise(session, calls, shown)
-        erasure.block(session, numbers, now=now)
+        erasure.block(session, numbers, addresses=addresses, now=now)
         for start in range(0, len(merges), _BATCH):
             batch = [m.id for m in merges[start : start + _BATCH]]
             session.execute(delete(Merge).where(Merge.id.in_(batch)))
@@ -169,6 +175,19 @@ def _numbers(session: Session, ids: list[int], merges: list[Merge]) -> set[str]:
         for snapshot in merge.before.get("contacts", []):
             numbers.update(n["e164"] for n in snapshot.get("numbers", []) if n.get("e164"))
     return {n for n in numbers if n and not n.startswith("#")}
+
+
+def _addresses(session: Session, ids: list[int], merges: list[Merge]) -> set[str]:
+    """The person's own e-mail addresses (stripped, casefolded), before and after merges; not a
+    role mailbox (``contact@``...), which the colleagues share."""
+    addresses: set[str] = set()
+    for start in range(0, len(ids), _BATCH):
+        batch = ids[start : start + _BATCH]
+        addresses.update(session.scalars(select(Contact.email).where(Contact.id.in_(batch))))
+    for merge in merges:
+        addresses.update(s.get("email") or "" for s in merge.before.get("contacts", []))
+    forms = {address.strip().casefold() for address in addresses}
+    return {form for form in forms if "@" in form and not is_role_mailbox(form)}
 
 
 def _calls(session: Session, ids: list[int], numbers: set[str]) -> list[CallEvent]:

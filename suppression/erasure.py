@@ -4,7 +4,8 @@ When a person asks to be forgotten (GDPR art. 17), their number must leave the d
 stay blocked: a purchased file that brings it back must not make it callable again. The number
 survives only as an HMAC-SHA256 under a secret of this database (``erased_number.digest``), so
 screening and the rules engine can still recognise it (``find_erased``) while nothing stored
-says which number it was.
+says which number it was. Erased e-mail addresses are kept the same way (``erased_email``,
+``find_erased_addresses``), so that a contact import can refuse the rows that bring one back.
 
 The same key writes *pseudonyms* (``#`` and 15 hex digits of the HMAC) where a number must be
 named without being revealed: in every audit record (``audit.record`` replaces each E.164
@@ -33,6 +34,7 @@ from suppression import bulk
 from suppression.models import (
     ConsentEvent,
     Contract,
+    ErasedEmail,
     ErasedNumber,
     ListEntry,
     OptOut,
@@ -88,35 +90,58 @@ def erased_count(session: Session) -> int:
 
 def find_erased(session: Session, numbers: Sequence[str]) -> dict[str, datetime]:
     """Which of ``numbers`` (E.164) were erased, and when."""
-    if not numbers or session.scalar(select(ErasedNumber.digest).limit(1)) is None:
+    return _find(session, ErasedNumber, numbers)
+
+
+def find_erased_addresses(session: Session, addresses: Sequence[str]) -> dict[str, datetime]:
+    """Which of ``addresses`` (e-mail addresses, any case) were erased, and when."""
+    by_form = {address.strip().casefold(): address for address in addresses if address.strip()}
+    found = _find(session, ErasedEmail, list(by_form))
+    return {original: found[form] for form, original in by_form.items() if form in found}
+
+
+def _find(
+    session: Session, table: type[ErasedNumber | ErasedEmail], values: Sequence[str]
+) -> dict[str, datetime]:
+    if not values or session.scalar(select(table.digest).limit(1)) is None:
         return {}
     key = database_key(session, create=False)
     if key is None:
         return {}
-    by_digest = {digest(key, number): number for number in set(numbers)}
+    by_digest = {digest(key, value): value for value in set(values)}
     hits = bulk.select_in(
-        session, "SELECT digest FROM erased_number WHERE", "digest", list(by_digest)
+        session, f"SELECT digest FROM {table.__tablename__} WHERE", "digest", list(by_digest)
     )
-    found = {found: session.get(ErasedNumber, found) for (found,) in hits}
-    return {by_digest[d]: erased.erased_at for d, erased in found.items() if erased is not None}
+    found = sorted(found for (found,) in hits)
+    erased: dict[str, datetime] = {}
+    for start in range(0, len(found), 1_000):
+        batch = found[start : start + 1_000]
+        when = select(table.digest, table.erased_at).where(table.digest.in_(batch))
+        erased.update((by_digest[d], at) for d, at in session.execute(when))
+    return erased
 
 
-def block(session: Session, numbers: Iterable[str], *, now: datetime) -> None:
-    """Keep ``numbers`` blocked as keyed hashes and delete every row of the suppression tables
-    that holds them (opt-outs and their history, consents, contracts, relationships, opposition
-    list entries)."""
+def _keep(
+    session: Session, table: type[ErasedNumber | ErasedEmail], digests: list[str], now: datetime
+) -> None:
+    sql = f"SELECT digest FROM {table.__tablename__} WHERE"
+    known = {found for (found,) in bulk.select_in(session, sql, "digest", digests)}
+    session.add_all(table(digest=d, erased_at=now) for d in sorted(set(digests) - known))
+
+
+def block(
+    session: Session, numbers: Iterable[str], *, addresses: Iterable[str] = (), now: datetime
+) -> None:
+    """Keep ``numbers`` and e-mail ``addresses`` blocked as keyed hashes, and delete every row
+    of the suppression tables that holds one of the numbers (opt-outs and their history,
+    consents, contracts, relationships, opposition list entries)."""
     key = database_key(session)
     assert key is not None
     numbers = sorted(set(numbers))
     bulk.lock_numbers(session, numbers)
-    digests = [digest(key, number) for number in numbers]
-    known = {
-        found
-        for (found,) in bulk.select_in(
-            session, "SELECT digest FROM erased_number WHERE", "digest", digests
-        )
-    }
-    session.add_all(ErasedNumber(digest=d, erased_at=now) for d in digests if d not in known)
+    _keep(session, ErasedNumber, [digest(key, number) for number in numbers], now)
+    forms = {address.strip().casefold() for address in addresses} - {""}
+    _keep(session, ErasedEmail, [digest(key, form) for form in forms], now)
     for table in (OptOut, OptOutEvent, ConsentEvent, Contract, Relationship, ListEntry):
         column = table.__table__.c.e164
         for start in range(0, len(numbers), 1_000):

@@ -241,6 +241,19 @@ class ErasedNumber(Base):
         return f"ErasedNumber(digest={self.digest[:8]!r}..., erased_at={self.erased_at!r})"
 
 
+class ErasedEmail(Base):
+    """An e-mail address erased on request (GDPR), kept as a keyed hash of its stripped,
+    casefolded form, like ``ErasedNumber``: a file that brings it back is not imported."""
+
+    __tablename__ = "erased_email"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    erased_at: Mapped[datetime]
+
+    def __repr__(self) -> str:
+        return f"ErasedEmail(digest={self.digest[:8]!r}..., erased_at={self.erased_at!r})"
+
+
 class Setting(Base):
     """A database-wide setting (``rules_file``: the user's rules TOML applied by default;
     ``erasure_key``: the secret of the keyed hashes, see ``suppression.erasure``)."""

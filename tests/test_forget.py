@@ -171,6 +171,49 @@ def test_forget_by_email(martin: str) -> None:
     assert "Petit" not in dump and "698765432" not in dump and "Martin" in dump
     nobody = run(martin, "forget", "nobody@example.fr", "--yes")
     assert nobody.exit_code == 0 and "No contact has that address" in nobody.output
+    assert "blocked 0 numbers and 1 e-mail address" in nobody.output
+
+
+def test_an_import_skips_the_rows_that_bring_an_erased_address_back(
+    martin: str, tmp_path: Path
+) -> None:
+    done = run(martin, "forget", NUMBER, "--yes", "--json")
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout)["addresses"] == 1  # jean.martin@, found on his record
+    back = write(
+        tmp_path / "back.csv",
+        "Nom;Prénom;Email;Téléphone\n"
+        "Martin;Jean; JEAN.Martin@example.fr ;01 23 45 67 89\n"  # a new number, the same person
+        "Durand;Léa;contact@example.fr;01 23 45 67 00\n",
+    )
+    preview = run(martin, "import", "c", str(back), "--dry-run", "--json")
+    assert preview.exit_code == 0, preview.output
+    report = json.loads(preview.stdout)
+    assert (report["accepted"], report["erased"], report["invalid"]) == (1, 1, 0)
+    assert [(r["row"], r["status"], r["reason"]) for r in report["details"]] == [
+        (2, "erased", "email_erased"),
+        (3, "accepted", ""),
+    ]
+    shown = run(martin, "import", "c", str(back))
+    assert shown.exit_code == 0 and "erased             1" in shown.output, shown.output
+    dump = everything(martin)
+    assert "Martin" not in dump and "123456789" not in dump and "Durand" in dump
+    assert sum(row.startswith("erased_email") for row in dump.splitlines()) == 1
+
+
+def test_a_role_mailbox_is_not_blocked_with_the_person(session: Session, tmp_path: Path) -> None:
+    new_campaign(session, "c", audience="business", now=NOW)
+    people = "Nom;Email;Téléphone\nMartin;Contact@dupont.fr;06 12 34 56 78\n"
+    import_contacts(session, "c", write(tmp_path / "a.csv", people), now=NOW)
+    assert forget(session, NUMBER, now=NOW).addresses == 0
+    colleague = "Nom;Email;Téléphone\nDurand;contact@dupont.fr;06 11 11 11 11\n"
+    report = import_contacts(session, "c", write(tmp_path / "b.csv", colleague), now=NOW)
+    assert (report.accepted, report.erased) == (1, 0)
+    # Asked by name, the role mailbox is blocked: the user said so.
+    assert forget(session, "contact@dupont.fr", now=NOW).addresses == 1
+    assert erasure.find_erased_addresses(session, ["CONTACT@dupont.fr"]) == {
+        "CONTACT@dupont.fr": NOW
+    }
 
 
 def test_forget_asks_first_and_refuses_what_it_cannot_read(martin: str) -> None:

@@ -116,14 +116,15 @@ def purge_command(ctx: click.Context, period: str, dry_run: bool, as_json: bool)
 def forget_command(
     ctx: click.Context, who: str, region: str, dry_run: bool, yes: bool, as_json: bool
 ) -> None:
-    """Erase a person on request (GDPR) and keep their numbers blocked.
+    """Erase a person on request (GDPR) and keep their numbers and e-mail blocked.
 
     \b
     Deletes every contact record with that number or e-mail address, in every
     campaign, with the records merged with it; deletes their numbers from the
     opt-outs, consents, contracts and list copies, and blanks their calls'
-    notes (the calls stay, anonymised, in the funnel). Each number stays
-    blocked as a keyed hash: a file that brings it back is still screened out.
+    notes (the calls stay, anonymised, in the funnel). Each number and e-mail
+    address stays blocked as a keyed hash: a file that brings a number back is
+    still screened out, and an import skips the rows that bring an address back.
     The audit log records the erasure with counts and pseudonyms only.
     Cannot be undone: asks for confirmation unless --yes.
     Examples:
@@ -139,7 +140,7 @@ def forget_command(
     if not yes:
         click.confirm(
             f"Erase {_what(planned)}, anonymise {_count(planned.calls, 'call')} and block "
-            f"{_count(planned.blocked, 'number')}? This cannot be undone",
+            f"{_blocked(planned)}? This cannot be undone",
             abort=True,
             err=True,
         )
@@ -154,6 +155,10 @@ def _count(value: int, noun: str) -> str:
     return f"{value:,} {noun}{'' if value == 1 else 's'}"
 
 
+def _blocked(result: forget.Erasure) -> str:
+    return f"{_count(result.blocked, 'number')} and {_count(result.addresses, 'e-mail address')}"
+
+
 def _what(result: forget.Erasure) -> str:
     return f"{_count(result.contacts, 'contact record')} and {_count(result.merges, 'merge')}"
 
@@ -163,7 +168,7 @@ def _show_erasure(result: forget.Erasure, as_json: bool) -> None:
         emit_json(result.as_dict())
         return
     where = f" Campaigns: {', '.join(result.campaigns)}." if result.campaigns else ""
-    blocked = _count(result.blocked, "number")
+    blocked = _blocked(result)
     if result.dry_run:
         click.echo(
             f"Would erase {_what(result)}, anonymise {_count(result.calls, 'call')}, and block "
@@ -175,4 +180,6 @@ def _show_erasure(result: forget.Erasure, as_json: bool) -> None:
             f"{blocked} (kept as keyed hashes).{where}"
         )
     if result.target == "email" and not result.contacts:
-        click.echo("No contact has that address: nothing to erase, no number to block.")
+        click.echo(
+            "No contact has that address: nothing to erase; the address is blocked all the same."
+        )

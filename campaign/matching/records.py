@@ -181,6 +181,11 @@ class Memo:
         return found
 
 
+def is_role_mailbox(email: str) -> bool:
+    """Whether a casefolded address is a company's (``contact@``, ``accueil@``, ``info@``...)."""
+    return re.sub(r"[._-]", "", email.split("@")[0]) in ROLE_MAILBOXES
+
+
 def record_features(index: int, record: ContactRecord, memo: Memo) -> Features:
     person, swapped, last_code, swapped_code = memo.person(record.first_name, record.last_name)
     company = memo.company(record.company)
@@ -192,13 +197,12 @@ def record_features(index: int, record: ContactRecord, memo: Memo) -> Features:
     places = tuple(p for p in (department and f"d{department}", city and f"c{city}") if p)
     email = record.email.strip().casefold()
     email_key = f"email:{email}" if "@" in email else ""
-    local = re.sub(r"[._-]", "", email.split("@")[0])
     siren = _siren(record.siren)
     company_keys = {f"phone:{n.strip()}" for n in record.numbers if n.strip()}
     if siren:
         company_keys.add(f"siren:{siren}")
     personal_keys = []
-    if email_key and local in ROLE_MAILBOXES:
+    if email_key and is_role_mailbox(email):
         company_keys.add(email_key)
     elif email_key:
         personal_keys.append(email_key)
