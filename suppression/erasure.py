@@ -95,9 +95,9 @@ def find_erased(session: Session, numbers: Sequence[str]) -> dict[str, datetime]
 
 def find_erased_addresses(session: Session, addresses: Sequence[str]) -> dict[str, datetime]:
     """Which of ``addresses`` (e-mail addresses, any case) were erased, and when."""
-    by_form = {address.strip().casefold(): address for address in addresses if address.strip()}
-    found = _find(session, ErasedEmail, list(by_form))
-    return {original: found[form] for form, original in by_form.items() if form in found}
+    forms = {address: address.strip().casefold() for address in addresses if address.strip()}
+    found = _find(session, ErasedEmail, sorted(set(forms.values())))
+    return {address: found[form] for address, form in forms.items() if form in found}
 
 
 def _find(

@@ -184,18 +184,20 @@ def test_an_import_skips_the_rows_that_bring_an_erased_address_back(
         tmp_path / "back.csv",
         "Nom;Prénom;Email;Téléphone\n"
         "Martin;Jean; JEAN.Martin@example.fr ;01 23 45 67 89\n"  # a new number, the same person
-        "Durand;Léa;contact@example.fr;01 23 45 67 00\n",
+        "Durand;Léa;contact@example.fr;01 23 45 67 00\n"
+        "Martin;J.;jean.martin@example.fr;01 23 45 67 88\n",  # the address in another case
     )
     preview = run(martin, "import", "c", str(back), "--dry-run", "--json")
     assert preview.exit_code == 0, preview.output
     report = json.loads(preview.stdout)
-    assert (report["accepted"], report["erased"], report["invalid"]) == (1, 1, 0)
+    assert (report["accepted"], report["erased"], report["invalid"]) == (1, 2, 0)
     assert [(r["row"], r["status"], r["reason"]) for r in report["details"]] == [
         (2, "erased", "email_erased"),
         (3, "accepted", ""),
+        (4, "erased", "email_erased"),
     ]
     shown = run(martin, "import", "c", str(back))
-    assert shown.exit_code == 0 and "erased             1" in shown.output, shown.output
+    assert shown.exit_code == 0 and "erased             2" in shown.output, shown.output
     dump = everything(martin)
     assert "Martin" not in dump and "123456789" not in dump and "Durand" in dump
     assert sum(row.startswith("erased_email") for row in dump.splitlines()) == 1
