@@ -29,16 +29,22 @@ them; ``pip install recordlinkage splink duckdb``):
 * French set: Splink with DuckDB, trained unsupervised (random-sampling u, EM for m).
 
 Each system runs in its own process, so its time (matching only, input already loaded) and peak
-RSS (the whole process: Python, input, system) are its own. Targets for the speed run, 100,000
+RSS (the whole process: Python, input, system) are its own. The speed run then times the commands
+a user runs on the same contacts, each in its own process on a fresh SQLite database:
+``campaign import`` of them as a CSV file, and ``campaign dedupe --dry-run`` (reading the
+database, matching, writing the report). Targets for the speed run, 100,000
 French contacts on a 2-core machine: <= 30 s and < 700 MB.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import csv
 import importlib.util
 import json
 import math
+import os
 import subprocess
 import sys
 import tempfile
@@ -365,6 +371,61 @@ def measure(system: str, dataset: Dataset, work: Path) -> dict[str, Any]:
     return report
 
 
+# --- the command a user runs, end to end ---------------------------------------------------------
+
+CSV_HEADER = ("Prénom", "Nom", "Société", "Téléphone", "Mobile", "E-mail", "Code postal", "Ville")
+
+
+def write_csv(path: Path, records: Iterable[ContactRecord]) -> None:
+    """The records as the ;-separated file a team would import (two number columns, SIREN)."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow([*CSV_HEADER, "SIREN"])
+        for r in records:
+            numbers = [*r.numbers, "", ""][:2]
+            writer.writerow(
+                [r.first_name, r.last_name, r.company, *numbers, r.email, r.postcode, r.city]
+                + [r.siren]
+            )
+
+
+def cli_stage(args: Sequence[str]) -> None:
+    """Inside its own process: run one ``campaign`` command, its output discarded; print the
+    seconds and the peak RSS."""
+    from campaign.cli import cli
+
+    start = time.perf_counter()
+    with open(os.devnull, "w", encoding="utf-8") as sink, contextlib.redirect_stdout(sink):
+        cli.main(list(args), prog_name="campaign", standalone_mode=False)
+    print(json.dumps({"seconds": time.perf_counter() - start, "rss_mb": peak_rss_mb()}))
+
+
+def measure_command(dataset: Dataset, work: Path) -> dict[str, Any]:
+    """``campaign import`` of the data set as a CSV file, then ``campaign dedupe --dry-run``, on
+    a fresh SQLite database, each in its own process: what a user waits for, reading and
+    writing the database included."""
+    path = work / f"{dataset.name}.csv"
+    write_csv(path, dataset.records)
+    database = f"sqlite:///{work / f'{dataset.name}.db'}"
+    found: dict[str, Any] = {}
+    for stage, args in (
+        ("new", ["new", "speed", "--audience", "business"]),
+        ("import", ["import", "speed", str(path)]),
+        ("dedupe", ["dedupe", "speed", "--dry-run"]),
+    ):
+        completed = subprocess.run(
+            [sys.executable, "-m", "bench.dedupe", "--cli", "--db", database, "-q", *args],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=ROOT,
+        )
+        if completed.returncode != 0:
+            raise RuntimeError(f"campaign {stage} failed:\n{completed.stderr}")
+        found[stage] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return {"import": found["import"], "dedupe": found["dedupe"]}
+
+
 # --- what the French set says about misses and false merges --------------------------------------
 
 
@@ -493,6 +554,7 @@ def run(
         if speed_size:
             big = replace(french_dataset(speed_size, seed + 1), name="French-speed")
             report["speed"] = {"records": speed_size, **measure("ours", big, work)}
+            report["speed"]["command"] = measure_command(big, work)
     return report
 
 
@@ -524,6 +586,12 @@ def print_report(report: dict[str, Any]) -> None:
             f"{seconds:.0f} s, < {mb:.0f} MB); P {c['precision']:.3f} R {c['recall']:.3f} "
             f"F1 {c['f1']:.3f}"
         )
+        imported, deduped = s["command"]["import"], s["command"]["dedupe"]
+        print(
+            f"  the command, SQLite: campaign dedupe --dry-run {deduped['seconds']:.1f} s, peak "
+            f"{deduped['rss_mb']:.0f} MB (reading the database included); campaign import of "
+            f"the file {imported['seconds']:.1f} s, {imported['rss_mb']:.0f} MB"
+        )
     ours = report["datasets"][0]["results"][0]["diagnosis"]
     print("campaign.matching on the French set, recall of true pairs by damage:")
     for kind, row in ours["recall_by_damage"].items():
@@ -545,7 +613,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--speed-size", type=int, default=100_000, help="0 skips the speed run")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--stage", nargs=3, help=argparse.SUPPRESS)  # SYSTEM DATA OUT, internal
+    parser.add_argument("--cli", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)  # internal
     args = parser.parse_args(argv)
+    if args.cli is not None:
+        cli_stage(args.cli)
+        return
     if args.stage:
         stage_main(args.stage[0], Path(args.stage[1]), Path(args.stage[2]))
         return

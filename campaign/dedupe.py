@@ -16,6 +16,8 @@ contacts were merged again later must be undone after that later one.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -105,25 +107,62 @@ def active_contacts(session: Session, campaign: Campaign) -> list[Contact]:
 _ATTRIBUTE_ALIASES = {"date_de_naissance": "date_of_birth", "ne_le": "date_of_birth"}
 
 
-def as_record(contact: Contact) -> ContactRecord:
-    """The contact as the matcher sees it: the address and the attributes kept from the file
+def active_records(session: Session, campaign: Campaign) -> list[ContactRecord]:
+    """The campaign's contacts not merged into another, as the matcher sees them, by id.
+
+    Read as plain rows, not ORM objects: 100,000 contacts with their numbers as objects took
+    some 400 MB more than the matching itself."""
+    active = (Contact.campaign_id == campaign.id, Contact.merged_into_id.is_(None))
+    numbers: dict[int, list[str]] = defaultdict(list)
+    query = (
+        select(ContactNumber.contact_id, ContactNumber.e164)
+        .join(Contact, Contact.id == ContactNumber.contact_id)
+        .where(*active, ContactNumber.e164.is_not(None))
+        .order_by(ContactNumber.contact_id, ContactNumber.position)
+    )
+    for contact_id, e164 in session.execute(query):
+        if e164:
+            numbers[contact_id].append(e164)
+    columns = [getattr(Contact, name) for name in _RECORD_COLUMNS]
+    rows = session.execute(select(Contact.id, *columns).where(*active).order_by(Contact.id))
+    return [
+        as_record(contact_id, dict(zip(_RECORD_COLUMNS, values, strict=True)), numbers[contact_id])
+        for contact_id, *values in rows
+    ]
+
+
+_RECORD_COLUMNS = (
+    "first_name",
+    "last_name",
+    "company",
+    "email",
+    "siren",
+    "postcode",
+    "city",
+    "address",
+    "attributes",
+)
+
+
+def as_record(contact_id: int, fields: dict[str, Any], numbers: Iterable[str]) -> ContactRecord:
+    """A contact as the matcher sees it: the address and the attributes kept from the file
     (a date of birth, a street number, a region...) go in ``extra``, which the matcher reads
     by key (``campaign.matching.records.BIRTH_KEYS``, ``STREET_KEYS``...)."""
-    extra = [("address", contact.address)] if contact.address else []
-    for header, value in (contact.attributes or {}).items():
+    extra = [("address", fields["address"])] if fields["address"] else []
+    for header, value in (fields["attributes"] or {}).items():
         key = normalize_header(str(header)).replace(" ", "_")
         if isinstance(value, str) and value.strip():
             extra.append((_ATTRIBUTE_ALIASES.get(key, key), value))
     return ContactRecord(
-        id=contact.id,
-        first_name=contact.first_name,
-        last_name=contact.last_name,
-        company=contact.company,
-        numbers=tuple(n.e164 for n in contact.numbers if n.e164),
-        email=contact.email,
-        siren=contact.siren,
-        postcode=contact.postcode,
-        city=contact.city,
+        id=contact_id,
+        first_name=fields["first_name"],
+        last_name=fields["last_name"],
+        company=fields["company"],
+        numbers=tuple(numbers),
+        email=fields["email"],
+        siren=fields["siren"],
+        postcode=fields["postcode"],
+        city=fields["city"],
         extra=tuple(extra),
     )
 
@@ -140,27 +179,27 @@ def dedupe(
     if not 0 <= threshold <= 100:
         raise InvalidArgumentError(f"the threshold must be between 0 and 100, not {threshold:g}")
     campaign = get_campaign(session, campaign_name)
-    contacts = active_contacts(session, campaign)
-    links = find_links((as_record(c) for c in contacts), threshold=threshold)
+    records = active_records(session, campaign)
+    count = len(records)
+    links = find_links(records, threshold=threshold)
     by_pair: dict[int, list[Link]] = {}
     for link in links:
         by_pair.setdefault(link.a, []).append(link)
-    by_id = {c.id: c for c in contacts}
     grouped = []
-    for ids in clusters(by_id, links):
+    for ids in clusters((r.id for r in records), links):
         members = set(ids)
         grouped.append((ids, tuple(x for a in ids for x in by_pair.get(a, []) if x.b in members)))
+    del records
     if apply:
-        records = [
-            merge(session, [by_id[i] for i in ids], found, now=now) for ids, found in grouped
-        ]
+        by_id = _contacts(session, [i for ids, _ in grouped for i in ids])
+        merges = [merge(session, [by_id[i] for i in ids], found, now=now) for ids, found in grouped]
         session.flush()  # once for all merges: their ids
         found = [
-            Cluster(ids, links_, r.id) for (ids, links_), r in zip(grouped, records, strict=True)
+            Cluster(ids, links_, r.id) for (ids, links_), r in zip(grouped, merges, strict=True)
         ]
     else:
         found = [Cluster(ids, links_) for ids, links_ in grouped]
-    report = DedupeReport(campaign.name, threshold, apply, len(contacts), found)
+    report = DedupeReport(campaign.name, threshold, apply, count, found)
     if apply:
         audit.record(
             session,
@@ -173,6 +212,19 @@ def dedupe(
             at=now,
         )
     return report
+
+
+def _contacts(session: Session, ids: list[int]) -> dict[int, Contact]:
+    """The contacts ``ids``, with their numbers, by id."""
+    found: dict[int, Contact] = {}
+    for start in range(0, len(ids), 1_000):
+        query = (
+            select(Contact)
+            .where(Contact.id.in_(ids[start : start + 1_000]))
+            .options(selectinload(Contact.numbers))
+        )
+        found.update((c.id, c) for c in session.scalars(query))
+    return found
 
 
 def snapshot(contact: Contact) -> dict[str, Any]:

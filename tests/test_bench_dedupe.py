@@ -123,6 +123,9 @@ def test_a_tiny_run_scores_within_bounds(tiny_report: dict[str, Any]) -> None:
             for metric in ("precision", "recall", "f1"):
                 assert 0.0 <= result[level][metric] <= 1.0, (result["system"], level, metric)
         assert result["seconds"] >= 0 and result["rss_mb"] > 0
+    for stage in ("import", "dedupe"):  # the commands, end to end, each in its own process
+        measured = tiny_report["speed"]["command"][stage]
+        assert measured["seconds"] > 0 and measured["rss_mb"] > 0
     recall_by_damage = tiny_report["datasets"][0]["results"][0]["diagnosis"]["recall_by_damage"]
     assert all(0.0 <= row["recall"] <= 1.0 for row in recall_by_damage.values())
 
@@ -134,6 +137,7 @@ def test_the_report_prints_one_line_per_system(
     out = capsys.readouterr().out
     assert out.startswith("French: 300 records, ")
     assert "\n  campaign.matching " in out and "speed: 500 French contacts" in out
+    assert "  the command, SQLite: campaign dedupe --dry-run " in out
 
 
 def test_an_anchor_that_is_not_installed_is_reported_not_fatal(
