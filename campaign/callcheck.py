@@ -18,7 +18,7 @@ the call history), and ``facts_at`` builds the facts of one call at one moment f
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from functools import cache
@@ -114,19 +114,24 @@ def check_campaign_calls(
 
 
 def call_windows(
-    session: Session, campaign: Campaign, e164: str, day: date, rules: str | Path | None = None
-) -> str:
-    """When ``e164`` may be called on ``day``, in its own time zone(s): ``10:00-13:00 14:00-20:00
-    Europe/Paris``; ``any time`` without calling hours; ``none`` on a day without windows."""
+    session: Session, campaign: Campaign, day: date, rules: str | Path | None = None
+) -> Callable[[str], str]:
+    """A function saying when a number (E.164) may be called on ``day``, in its own time
+    zone(s): ``10:00-13:00 14:00-20:00 Europe/Paris``; ``any time`` without calling hours;
+    ``none`` on a day without windows. The rules are read once, for a whole call list."""
     moment = datetime.combine(day, time(12), UTC)
     profile = select_profile(
         rule_profiles(session, rules), campaign.jurisdiction, campaign.audience, moment
     )
     windows = windows_on(profile, day.weekday())
-    if windows is None:
-        return "any time"
-    text = " ".join(str(window) for window in windows) or "none"
-    return "; ".join(f"{text} {zone}" for zone in timezones_for(e164)) or text
+    text = "any time" if windows is None else " ".join(str(w) for w in windows) or "none"
+
+    def when(e164: str) -> str:
+        if windows is None:
+            return text
+        return "; ".join(f"{text} {zone}" for zone in timezones_for(e164)) or text
+
+    return when
 
 
 RULES_SETTING = "rules_file"

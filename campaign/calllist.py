@@ -153,6 +153,7 @@ def export_calllist(
     verdicts = check_campaign_calls(session, campaign, firsts, at=at)
     query = select(SourceFile.id, SourceFile.file_name).where(SourceFile.campaign_id == campaign.id)
     files = {file_id: name for file_id, name in session.execute(query)}
+    windows_of = call_windows(session, campaign, day)
     left_out: Counter[str] = Counter()
     dealt: Counter[str] = Counter()
     rows = 0
@@ -184,7 +185,7 @@ def export_calllist(
             agent = agents[rows % len(agents)] if agents else ""
             dealt[agent] += 1
             source = files.get(contact.source_file_id, "")
-            windows = call_windows(session, campaign, candidates[0].e164 or "", day)
+            windows = windows_of(candidates[0].e164 or "")
             writer.write([*_row(contact, candidates, agent, source), not_before, windows])
             rows += 1
         sha = writer.close()
