@@ -123,7 +123,7 @@ def test_a_tiny_run_scores_within_bounds(tiny_report: dict[str, Any]) -> None:
             for metric in ("precision", "recall", "f1"):
                 assert 0.0 <= result[level][metric] <= 1.0, (result["system"], level, metric)
         assert result["seconds"] >= 0 and result["rss_mb"] > 0
-    for stage in ("import", "dedupe"):  # the commands, end to end, each in its own process
+    for stage in ("import", "dedupe", "calllist"):  # the commands, each in its own process
         measured = tiny_report["speed"]["command"][stage]
         assert measured["seconds"] > 0 and measured["rss_mb"] > 0
     recall_by_damage = tiny_report["datasets"][0]["results"][0]["diagnosis"]["recall_by_damage"]
