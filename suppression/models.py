@@ -228,30 +228,27 @@ class Relationship(Base):
         return f"Relationship(e164={self.e164!r})"
 
 
-class ErasedNumber(Base):
-    """A number erased on request (GDPR), kept blocked as a keyed hash: the HMAC-SHA256 of its
-    E.164 form under this database's secret (``suppression.erasure``), never the number."""
+class _Erased:
+    """What was erased on request (GDPR) and stays blocked, as its keyed hash only: the
+    HMAC-SHA256 under this database's secret (``suppression.erasure``), never the value."""
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    erased_at: Mapped[datetime]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(digest={self.digest[:8]!r}..., erased_at={self.erased_at!r})"
+
+
+class ErasedNumber(_Erased, Base):
+    """An erased number, hashed in its E.164 form: screening and the rules block it."""
 
     __tablename__ = "erased_number"
 
-    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
-    erased_at: Mapped[datetime]
 
-    def __repr__(self) -> str:
-        return f"ErasedNumber(digest={self.digest[:8]!r}..., erased_at={self.erased_at!r})"
-
-
-class ErasedEmail(Base):
-    """An e-mail address erased on request (GDPR), kept as a keyed hash of its stripped,
-    casefolded form, like ``ErasedNumber``: a file that brings it back is not imported."""
+class ErasedEmail(_Erased, Base):
+    """An erased e-mail address, hashed stripped and casefolded: an import skips its rows."""
 
     __tablename__ = "erased_email"
-
-    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
-    erased_at: Mapped[datetime]
-
-    def __repr__(self) -> str:
-        return f"ErasedEmail(digest={self.digest[:8]!r}..., erased_at={self.erased_at!r})"
 
 
 class Setting(Base):
