@@ -374,20 +374,28 @@ def measure(system: str, dataset: Dataset, work: Path) -> dict[str, Any]:
 
 # --- the command a user runs, end to end ---------------------------------------------------------
 
-CSV_HEADER = ("Prénom", "Nom", "Société", "Téléphone", "Mobile", "E-mail", "Code postal", "Ville")
+CSV_HEADER = (
+    "Prénom",
+    "Nom",
+    "Société",
+    "Téléphone",
+    "Mobile",
+    "E-mail",
+    "Code postal",
+    "Ville",
+    "SIREN",
+)
 
 
 def write_csv(path: Path, records: Iterable[ContactRecord]) -> None:
     """The records as the ;-separated file a team would import (two number columns, SIREN)."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter=";")
-        writer.writerow([*CSV_HEADER, "SIREN"])
+        writer.writerow(CSV_HEADER)
         for r in records:
-            numbers = [*r.numbers, "", ""][:2]
-            writer.writerow(
-                [r.first_name, r.last_name, r.company, *numbers, r.email, r.postcode, r.city]
-                + [r.siren]
-            )
+            first, second = [*r.numbers, "", ""][:2]
+            row = (r.first_name, r.last_name, r.company, first, second, r.email, r.postcode)
+            writer.writerow((*row, r.city, r.siren))
 
 
 def cli_stage(args: Sequence[str]) -> None:
@@ -402,9 +410,9 @@ def cli_stage(args: Sequence[str]) -> None:
 
 
 def measure_command(dataset: Dataset, work: Path) -> dict[str, Any]:
-    """``campaign import`` of the data set as a CSV file, then ``campaign dedupe --dry-run``, on
-    a fresh SQLite database, each in its own process: what a user waits for, reading and
-    writing the database included."""
+    """``campaign import`` of the data set as a CSV file, ``campaign dedupe --dry-run`` and
+    ``campaign calllist``, on a fresh SQLite database, each in its own process: what a user
+    waits for, reading and writing the database included."""
     path = work / f"{dataset.name}.csv"
     write_csv(path, dataset.records)
     database = f"sqlite:///{work / f'{dataset.name}.db'}"

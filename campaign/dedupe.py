@@ -17,7 +17,7 @@ contacts were merged again later must be undone after that later one.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -123,47 +123,30 @@ def active_records(session: Session, campaign: Campaign) -> list[ContactRecord]:
     for contact_id, e164 in session.execute(query):
         if e164:
             numbers[contact_id].append(e164)
-    columns = [getattr(Contact, name) for name in _RECORD_COLUMNS]
-    rows = session.execute(select(Contact.id, *columns).where(*active).order_by(Contact.id))
-    return [
-        as_record(contact_id, dict(zip(_RECORD_COLUMNS, values, strict=True)), numbers[contact_id])
-        for contact_id, *values in rows
-    ]
+    columns = [getattr(Contact, name) for name in ("id", *RECORD_FIELDS, "address", "attributes")]
+    rows = session.execute(select(*columns).where(*active).order_by(Contact.id)).mappings()
+    return [as_record(row, numbers[row["id"]]) for row in rows]
 
 
-_RECORD_COLUMNS = (
-    "first_name",
-    "last_name",
-    "company",
-    "email",
-    "siren",
-    "postcode",
-    "city",
-    "address",
-    "attributes",
-)
+# The contact fields a ContactRecord holds as they are.
+RECORD_FIELDS = ("first_name", "last_name", "company", "email", "siren", "postcode", "city")
 
 
-def as_record(contact_id: int, fields: dict[str, Any], numbers: Iterable[str]) -> ContactRecord:
-    """A contact as the matcher sees it: the address and the attributes kept from the file
-    (a date of birth, a street number, a region...) go in ``extra``, which the matcher reads
-    by key (``campaign.matching.records.BIRTH_KEYS``, ``STREET_KEYS``...)."""
+def as_record(fields: Mapping[Any, Any], numbers: Iterable[str]) -> ContactRecord:
+    """A contact (a row of its columns by name: id, ``RECORD_FIELDS``, address, attributes) as
+    the matcher sees it, with its ``numbers`` (E.164). The address and the attributes kept from
+    the file (a date of birth, a street number, a region...) go in ``extra``, which the matcher
+    reads by key (``campaign.matching.records.BIRTH_KEYS``, ``STREET_KEYS``...)."""
     extra = [("address", fields["address"])] if fields["address"] else []
     for header, value in (fields["attributes"] or {}).items():
         key = normalize_header(str(header)).replace(" ", "_")
         if isinstance(value, str) and value.strip():
             extra.append((_ATTRIBUTE_ALIASES.get(key, key), value))
     return ContactRecord(
-        id=contact_id,
-        first_name=fields["first_name"],
-        last_name=fields["last_name"],
-        company=fields["company"],
+        id=fields["id"],
         numbers=tuple(numbers),
-        email=fields["email"],
-        siren=fields["siren"],
-        postcode=fields["postcode"],
-        city=fields["city"],
         extra=tuple(extra),
+        **{name: fields[name] for name in RECORD_FIELDS},
     )
 
 
